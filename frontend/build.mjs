@@ -1,0 +1,34 @@
+// Builds mobilise/static/dist from the npm packages installed by `npm ci`:
+// one stylesheet (Dart Sass), one ES module (esbuild), and the GOV.UK Frontend images.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "mobilise/static/dist");
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const css = sass.compile(join(root, "frontend/scss/main.scss"), {
+  loadPaths: [join(root, "node_modules")],
+  style: "compressed",
+  quietDeps: true,
+});
+writeFileSync(join(out, "main.css"), css.css);
+
+await build({
+  entryPoints: [join(root, "frontend/js/main.mjs")],
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: ["es2020"],
+  outfile: join(out, "main.js"),
+  logLevel: "warning",
+});
+
+const govuk = join(root, "node_modules/govuk-frontend/dist/govuk/assets");
+cpSync(join(govuk, "images"), join(out, "assets/images"), { recursive: true });
+cpSync(join(govuk, "manifest.json"), join(out, "assets/manifest.json"));
+console.log("built", out);

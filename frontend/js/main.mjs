@@ -1,0 +1,7 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from "govuk-frontend";
+import "htmx.org";
+import { initPlaceMaps } from "./place-map.mjs";
+
+initAll();
+initPlaceMaps();

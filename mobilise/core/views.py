@@ -1,0 +1,39 @@
+"""Pages that belong to the service as a whole: home and the statements every public service publishes."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mobilise.missions import selectors as mission_selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.html",
+        {"national_missions": mission_selectors.mission_list(scope="national", status="active")[:6]},
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/cookies.html")
+
+
+def data_sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/data_sources.html")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: the app answers and can reach its database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

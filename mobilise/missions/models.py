@@ -1,0 +1,144 @@
+"""Missions, their measurable outcomes and their theory of change."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mobilise.core.models import BaseModel
+
+
+class Mission(BaseModel):
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("National")
+        LOCAL = "local", _("Local")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ACHIEVED = "achieved", _("Achieved")
+        CLOSED = "closed", _("Closed")
+
+    # Statuses the public can see; a draft is visible only to the owning organisation's leads.
+    PUBLIC_STATUSES = (Status.ACTIVE, Status.PAUSED, Status.ACHIEVED, Status.CLOSED)
+
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
+    statement = models.CharField(
+        _("mission statement"), max_length=300, help_text=_("One sentence that says what will change, where and by when.")
+    )
+    why_it_matters = models.TextField(_("why it matters"), blank=True)
+    horizon_year = models.PositiveSmallIntegerField(_("horizon year"), help_text=_("The year the mission aims to achieve its ambition"))
+    owner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("owning organisation"), on_delete=models.PROTECT, related_name="missions"
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.LOCAL, db_index=True)
+    places = models.ManyToManyField("places.Place", verbose_name=_("places"), blank=True, related_name="missions")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    contributes_to = models.ForeignKey(
+        "self",
+        verbose_name=_("contributes to national mission"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        limit_choices_to={"scope": "national"},
+    )
+
+    class Meta:
+        ordering = ["scope", "title"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horizon_year__gte=2000) & Q(horizon_year__lte=2100), name="mission_horizon_plausible"
+            ),
+            # A national mission does not contribute to another one; local ones may.
+            models.CheckConstraint(
+                condition=Q(scope="local") | Q(contributes_to__isnull=True), name="mission_only_local_contributes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:detail", args=[self.slug])
+
+
+class Outcome(BaseModel):
+    """A change in the world the mission seeks; indicators measure it (see the indicators app)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="outcomes")
+    title = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for web addresses"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["mission", "order", "id"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [models.UniqueConstraint(fields=["mission", "slug"], name="outcome_slug_unique_in_mission")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("missions:outcome_detail", args=[self.mission.slug, self.slug])
+
+
+class TheoryOfChangeNode(BaseModel):
+    class Kind(models.TextChoices):
+        # Ordered left to right as the diagram draws them.
+        INPUT = "input", _("Input")
+        ACTIVITY = "activity", _("Activity")
+        OUTPUT = "output", _("Output")
+        OUTCOME = "outcome", _("Outcome")
+        IMPACT = "impact", _("Impact")
+        ASSUMPTION = "assumption", _("Assumption")
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="toc_nodes")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    outcome = models.ForeignKey(
+        Outcome,
+        verbose_name=_("mission outcome"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="toc_nodes",
+        help_text=_("For an outcome node: the measurable outcome it stands for"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["mission", "order", "id"]
+        verbose_name = _("theory of change step")
+        verbose_name_plural = _("theory of change steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class TheoryOfChangeLink(BaseModel):
+    """``source`` leads to ``target`` (or, for an assumption, must hold for it), for the stated reason."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="toc_links")
+    source = models.ForeignKey(TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_in")
+    rationale = models.TextField(_("why this leads to that"), blank=True)
+
+    class Meta:
+        verbose_name = _("theory of change link")
+        verbose_name_plural = _("theory of change links")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="toclink_unique"),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="toclink_not_to_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.title} → {self.target.title}"

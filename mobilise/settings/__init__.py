@@ -1,0 +1,1 @@
+"""Settings live in four modules: base, local, test and production (chosen by DJANGO_SETTINGS_MODULE)."""

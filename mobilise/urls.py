@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Mobilise administration")
+admin.site.site_title = _("Mobilise administration")
+
+urlpatterns = [
+    path("", include("mobilise.core.urls")),
+    path("places/", include("mobilise.places.urls")),
+    path("missions/", include("mobilise.missions.urls")),
+    path("", include("mobilise.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
