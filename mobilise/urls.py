@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from mobilise import views
+
 admin.site.site_header = _("Mobilise administration")
 admin.site.site_title = _("Mobilise administration")
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("mobilise.core.urls")),
     path("places/", include("mobilise.places.urls")),
     path("missions/", include("mobilise.missions.urls")),

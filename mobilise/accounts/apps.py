@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "mobilise.accounts"
     label = "accounts"
     verbose_name = _("People and organisations")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - importing connects the signal handlers

@@ -3,16 +3,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from mobilise.missions import selectors as mission_selectors
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {"national_missions": mission_selectors.mission_list(scope="national", status="active")[:6]},
-    )
-
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")

@@ -1,5 +1,6 @@
 """Missions, their measurable outcomes and their theory of change."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -22,6 +23,21 @@ class Mission(BaseModel):
 
     # Statuses the public can see; a draft is visible only to the owning organisation's leads.
     PUBLIC_STATUSES = (Status.ACTIVE, Status.PAUSED, Status.ACHIEVED, Status.CLOSED)
+
+    # Where a mission may go from each status. Once published a mission never returns to draft:
+    # people will have linked to it, joined it and pledged to it, so it stays on the public record;
+    # a mission that stops is closed (and may be reopened), not hidden.
+    STATUS_CHANGES = {
+        Status.DRAFT: (Status.ACTIVE, Status.CLOSED),
+        Status.ACTIVE: (Status.PAUSED, Status.ACHIEVED, Status.CLOSED),
+        Status.PAUSED: (Status.ACTIVE, Status.ACHIEVED, Status.CLOSED),
+        Status.ACHIEVED: (Status.ACTIVE, Status.CLOSED),
+        Status.CLOSED: (Status.ACTIVE,),
+    }
+
+    # Slugs that would clash with the app's own addresses (/missions/new/).
+    RESERVED_SLUGS = frozenset({"new"})
+    HORIZON_MIN, HORIZON_MAX = 2000, 2100
 
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
@@ -66,6 +82,36 @@ class Mission(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("missions:detail", args=[self.slug])
 
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    def clean(self) -> None:
+        # Errors are keyed to a field so that full_clean skips the DB constraint on the same field
+        # and the person sees one plain message rather than a constraint name.
+        errors: dict[str, str] = {}
+        if self.horizon_year is not None and not self.HORIZON_MIN <= self.horizon_year <= self.HORIZON_MAX:
+            errors["horizon_year"] = _("Enter a horizon year between %(min)s and %(max)s") % {
+                "min": self.HORIZON_MIN,
+                "max": self.HORIZON_MAX,
+            }
+        if self.contributes_to_id is not None:
+            if self.scope == self.Scope.NATIONAL:
+                errors["contributes_to"] = _("A national mission cannot contribute to another national mission")
+            elif self.pk is not None and self.contributes_to_id == self.pk:
+                errors["contributes_to"] = _("A mission cannot contribute to itself")
+        if (
+            self.pk is not None
+            and self.scope == self.Scope.LOCAL
+            and Mission.objects.filter(contributes_to=self).exists()
+        ):
+            errors["scope"] = _(
+                "Local missions contribute to this mission, so it must stay national. "
+                "Ask their leads to link to another national mission first."
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class Outcome(BaseModel):
     """A change in the world the mission seeks; indicators measure it (see the indicators app)."""
@@ -88,6 +134,17 @@ class Outcome(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("missions:outcome_detail", args=[self.mission.slug, self.slug])
+
+    def clean(self) -> None:
+        if self.target_date is not None and not (
+            Mission.HORIZON_MIN <= self.target_date.year <= Mission.HORIZON_MAX
+        ):
+            raise ValidationError(
+                {
+                    "target_date": _("The target date must be between %(min)s and %(max)s")
+                    % {"min": Mission.HORIZON_MIN, "max": Mission.HORIZON_MAX}
+                }
+            )
 
 
 class TheoryOfChangeNode(BaseModel):
@@ -123,6 +180,16 @@ class TheoryOfChangeNode(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
 
+    def clean(self) -> None:
+        if self.outcome_id is None:
+            return
+        if self.kind != self.Kind.OUTCOME:
+            raise ValidationError(
+                {"outcome": _("Only an outcome step can stand for a mission outcome. Choose ‘Outcome’ as the kind, or no mission outcome")}
+            )
+        if self.mission_id is not None and self.outcome.mission_id != self.mission_id:
+            raise ValidationError({"outcome": _("Choose an outcome of this mission")})
+
 
 class TheoryOfChangeLink(BaseModel):
     """``source`` leads to ``target`` (or, for an assumption, must hold for it), for the stated reason."""
@@ -142,3 +209,26 @@ class TheoryOfChangeLink(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.source.title} → {self.target.title}"
+
+    def clean(self) -> None:
+        # Keyed to ``target`` so that full_clean does not also report the constraints on it.
+        if self.source_id is None or self.target_id is None:
+            return
+        if self.mission_id is not None and (
+            self.source.mission_id != self.mission_id or self.target.mission_id != self.mission_id
+        ):
+            raise ValidationError({"target": _("Choose steps from this mission's theory of change")})
+        if self.source_id == self.target_id:
+            raise ValidationError({"target": _("A step cannot lead to itself. Choose a different step")})
+        if self.target.kind == TheoryOfChangeNode.Kind.ASSUMPTION:
+            raise ValidationError(
+                {"target": _("An assumption cannot be the result of a step. Link from the assumption to the step it underpins")}
+            )
+        duplicates = TheoryOfChangeLink.objects.filter(source_id=self.source_id, target_id=self.target_id)
+        if self.pk is not None:
+            duplicates = duplicates.exclude(pk=self.pk)
+        if duplicates.exists():
+            raise ValidationError(
+                {"target": _("‘%(source)s’ already leads to ‘%(target)s’. Choose a different step")
+                 % {"source": self.source.title, "target": self.target.title}}
+            )

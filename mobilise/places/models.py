@@ -33,6 +33,11 @@ class Place(BaseModel):
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
     # [min_lon, min_lat, max_lon, max_lat], kept so lists and maps need not read whole boundaries.
     bbox = models.JSONField(_("bounding box"), null=True, blank=True)
+    # What a retired code became (a merger can have several successors: Northamptonshire became
+    # North and West Northamptonshire). Loaded from the ONS changes table, not entered by hand.
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -58,3 +63,12 @@ class Place(BaseModel):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def display_name(self) -> str:
+        """The Welsh name when the page is in Welsh and there is one."""
+        from django.utils.translation import get_language
+
+        if self.name_cy and (get_language() or "").startswith("cy"):
+            return self.name_cy
+        return self.name

@@ -6,7 +6,6 @@ Secure by default: anything that loosens security is switched on explicitly in `
 from pathlib import Path
 
 import environ
-
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the ``mobilise`` package
@@ -26,6 +25,7 @@ INSTALLED_APPS = [
     "mobilise.places",
     "mobilise.accounts",
     "mobilise.missions",
+    "mobilise.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail is the identity; addresses must be verified before signing in.
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -1,0 +1,77 @@
+# Mobilise — `make demo` to try it, `make test` to check it. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+PYTEST_WORKERS ?= 2
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+# ---- installation -----------------------------------------------------------------------------
+$(BIN)/mobilise: pyproject.toml uv.lock
+	@command -v uv >/dev/null || python3 -m pip install --quiet --root-user-action=ignore uv
+	uv sync --frozen --extra dev --python python3.11
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+mobilise/static/dist/main.css: node_modules/.package-lock.json $(shell find frontend -type f)
+	node frontend/build.mjs
+
+mobilise/locale/cy/LC_MESSAGES/django.mo: mobilise/locale/cy/LC_MESSAGES/django.po $(BIN)/mobilise
+	$(BIN)/pybabel compile --domain=django --directory=mobilise/locale --locale=cy --use-fuzzy --statistics
+
+install: $(BIN)/mobilise mobilise/static/dist/main.css mobilise/locale/cy/LC_MESSAGES/django.mo ## Install Python and front-end dependencies from the lock files and build the assets
+
+system-test-deps: ## Install Chromium and PostgreSQL from Debian where missing (for the tests)
+	@missing=""; \
+	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
+
+# ---- running ----------------------------------------------------------------------------------
+demo: install ## Install, migrate the SQLite database, load the demo data and serve on http://127.0.0.1:$(PORT)
+	$(BIN)/mobilise migrate --no-input
+	$(BIN)/mobilise demo
+	@echo "Mobilise is at http://127.0.0.1:$(PORT)/ — demo sign-ins are in the README."
+	$(BIN)/mobilise runserver 127.0.0.1:$(PORT)
+
+worker: install ## Run the background task worker (django-tasks database queue)
+	$(BIN)/mobilise db_worker
+
+# ---- checking ---------------------------------------------------------------------------------
+lint: install ## Ruff, the architecture contracts and missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=mobilise.settings.test $(BIN)/mobilise makemigrations --check --dry-run
+
+test-sqlite: install ## Unit and view tests on SQLite
+	$(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -q
+
+test-postgres: install system-test-deps ## Unit and view tests on a throwaway PostgreSQL server
+	scripts/with-postgres.sh $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -q
+
+test-browser: install system-test-deps ## Browser journeys and accessibility checks in Chromium
+	$(BIN)/pytest -m browser -n $(PYTEST_WORKERS) -q
+
+test: lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL and browser tests
+
+messages: install ## Extract translatable text and update the Welsh catalogue
+	$(BIN)/pybabel extract --mapping=babel.cfg --keywords="_ gettext ngettext:1,2 pgettext:1c,2 gettext_lazy" --output=.tmp-django.pot --project=Mobilise --omit-header .
+	$(BIN)/pybabel update --domain=django --input-file=.tmp-django.pot --output-dir=mobilise/locale --locale=cy --no-fuzzy-matching
+	rm -f .tmp-django.pot
+
+clean: ## Remove built assets and the local database
+	rm -rf mobilise/static/dist staticfiles db.sqlite3 db.sqlite3-*
+
+.PHONY: help install system-test-deps demo worker lint test-sqlite test-postgres test-browser test messages clean

@@ -1,0 +1,178 @@
+"""Writes about people, their platform roles, and organisations and their members."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mobilise.places.models import Place
+
+from .models import Membership, Organisation, Role, User, UserRole
+
+SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 80
+# Words used in the organisation URLs themselves (/organisations/new/), never given as a slug.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+class LastAdminError(ValidationError):
+    """Raised when a change would leave an organisation with nobody able to manage it."""
+
+
+def user_role_grant(*, user: User, role: str) -> UserRole:
+    """Give ``user`` the platform role ``role``; granting a role they already hold changes nothing."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Select a platform role")})
+    with transaction.atomic():
+        user_role, _created = UserRole.objects.get_or_create(user=user, role=role)
+    return user_role
+
+
+def user_update(*, user: User, name: str, home_place: Place | None) -> User:
+    """Change the details a person may edit about themselves."""
+    user.name = name.strip()
+    user.home_place = home_place
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save(update_fields=["name", "home_place"])
+    return user
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or "organisation"
+    taken = set(
+        Organisation.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    ) | RESERVED_SLUGS
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def organisation_create(
+    *,
+    creator: User,
+    name: str,
+    sector: str,
+    registered_number: str = "",
+    home_place: Place | None = None,
+    website: str = "",
+    description: str = "",
+) -> Organisation:
+    """Create an organisation with a web address made from its name; the creator becomes its admin."""
+    for attempt in range(3):
+        organisation = Organisation(
+            name=name.strip(),
+            slug=_unique_slug(name),
+            sector=sector,
+            registered_number=registered_number.strip(),
+            home_place=home_place,
+            website=website,
+            description=description,
+        )
+        organisation.full_clean()
+        try:
+            with transaction.atomic():
+                organisation.save()
+                membership = Membership(
+                    user=creator, organisation=organisation, role=Membership.Role.ADMIN
+                )
+                membership.full_clean()
+                membership.save()
+        except IntegrityError:
+            # Someone else took the same slug between our check and our insert: pick again.
+            if attempt == 2:
+                raise
+            continue
+        return organisation
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def organisation_update(
+    *,
+    organisation: Organisation,
+    name: str,
+    sector: str,
+    registered_number: str = "",
+    home_place: Place | None = None,
+    website: str = "",
+    description: str = "",
+) -> Organisation:
+    """Change an organisation's details. Its slug stays put so links to it keep working."""
+    organisation.name = name.strip()
+    organisation.sector = sector
+    organisation.registered_number = registered_number.strip()
+    organisation.home_place = home_place
+    organisation.website = website
+    organisation.description = description
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+    return organisation
+
+
+def _lock(organisation: Organisation) -> None:
+    # Every change to an organisation's members takes this row lock first, so two admins acting at
+    # once cannot both remove "the other" admin and leave nobody in charge.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
+def _would_leave_no_admin(membership: Membership) -> bool:
+    if membership.role != Membership.Role.ADMIN:
+        return False
+    others = Membership.objects.filter(
+        organisation_id=membership.organisation_id, role=Membership.Role.ADMIN
+    ).exclude(pk=membership.pk)
+    return not others.exists()
+
+
+def membership_add(
+    *, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Add ``user`` to ``organisation``; they must not belong to it already."""
+    with transaction.atomic():
+        _lock(organisation)
+        if Membership.objects.filter(organisation=organisation, user=user).exists():
+            raise ValidationError(
+                {"email": _("%(person)s is already a member") % {"person": user.get_full_name()}}
+            )
+        membership = Membership(organisation=organisation, user=user, role=role)
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def membership_update(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role. The last admin cannot be made an ordinary member."""
+    with transaction.atomic():
+        _lock(membership.organisation)
+        membership.refresh_from_db()
+        if role != Membership.Role.ADMIN and _would_leave_no_admin(membership):
+            raise LastAdminError(
+                {
+                    "role": _(
+                        "An organisation must have at least one admin. Make another member an admin first."
+                    )
+                }
+            )
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    """Remove a member. The last admin cannot be removed: someone must be able to manage the members."""
+    with transaction.atomic():
+        _lock(membership.organisation)
+        membership.refresh_from_db()
+        if _would_leave_no_admin(membership):
+            raise LastAdminError(
+                _(
+                    "You cannot remove the last admin. Make another member an admin first, then remove this person."
+                )
+            )
+        membership.delete()

@@ -1,0 +1,31 @@
+import pytest
+
+from mobilise.demo import content
+from mobilise.demo.services import demo_build
+from mobilise.missions.models import Mission, TheoryOfChangeLink
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_the_national_missions_and_the_borough_and_is_repeatable(client):
+    first = demo_build()
+    counts = (Mission.objects.count(), TheoryOfChangeLink.objects.count())
+    second = demo_build()
+    assert (Mission.objects.count(), TheoryOfChangeLink.objects.count()) == counts
+    assert first.places == second.places
+
+    assert Mission.objects.filter(scope="national", status="active").count() == 5
+    local = Mission.objects.filter(scope="local")
+    assert local.count() == 3
+    # Every borough mission contributes to a national one and is scoped to Camden.
+    for mission in local:
+        assert mission.contributes_to is not None and mission.contributes_to.scope == "national"
+        assert [p.code for p in mission.places.all()] == [content.BOROUGH_CODE]
+        assert mission.outcomes.exists() and mission.toc_links.exists()
+
+
+def test_demo_logins_in_the_readme_work(client):
+    demo_build()
+    response = client.post("/account/login/", {"login": "lead@camden.example", "password": content.DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/account/dashboard/").status_code == 200
