@@ -43,8 +43,11 @@ system-test-deps: ## Install Chromium and PostgreSQL from Debian where missing (
 demo: install ## Install, migrate the SQLite database, load the demo data and serve on http://127.0.0.1:$(PORT)
 	$(BIN)/mobilise migrate --no-input
 	$(BIN)/mobilise demo
-	@echo "Mobilise is at http://127.0.0.1:$(PORT)/ — demo sign-ins are in the README."
-	$(BIN)/mobilise runserver 127.0.0.1:$(PORT)
+	@echo "Mobilise is at http://127.0.0.1:$(PORT)/ — demo sign-ins are in the README. Ctrl+C stops it."
+	@# The task worker (e-mails, recalculations) runs beside the web server and stops with it.
+	$(BIN)/mobilise db_worker --interval 1 --no-reload -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/mobilise runserver 127.0.0.1:$(PORT)
 
 worker: install ## Run the background task worker (django-tasks database queue)
 	$(BIN)/mobilise db_worker

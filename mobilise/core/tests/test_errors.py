@@ -21,3 +21,13 @@ def test_csrf_is_enforced_on_forms():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/i18n/setlang/", {"language": "cy"})
     assert response.status_code == 403
+
+
+def test_suite_runs_on_the_database_it_was_given():
+    """`make test-postgres` must really exercise PostgreSQL, not fall back to SQLite."""
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

@@ -1,0 +1,18 @@
+"""Background work shared by every app, through Django's tasks framework (the django-tasks backport).
+
+E-mail goes through a task so that a slow mail server never slows a page: the web process enqueues,
+a `mobilise db_worker` process sends. Tests use the immediate backend, so the mail is sent at once.
+"""
+
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+
+@task()
+def send_email(
+    *, subject: str, body: str, to: list[str], html: str | None = None, from_email: str | None = None
+) -> int:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
