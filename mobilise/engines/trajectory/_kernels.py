@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -67,8 +67,12 @@ class TrendFit:
         d = x0 - self.x_mean
         point = self.level + self.slope * d
         with np.errstate(invalid="ignore", divide="ignore"):
-            q = stats.t.ppf(0.5 + interval / 2, np.where(self.dof > 0, self.dof, np.nan))
-            spread = np.sqrt(1 + self.level_inflation / self.n + self.slope_inflation * d**2 / self.sxx)
+            # stdtrit is the Student t quantile as a bare ufunc: the same numbers as
+            # scipy.stats.t.ppf without its per-call overhead, which dominates for one series.
+            q = special.stdtrit(np.where(self.dof > 0, self.dof, np.nan), 0.5 + interval / 2)
+            spread = np.sqrt(
+                1 + self.level_inflation / self.n + self.slope_inflation * d**2 / self.sxx
+            )
         return point, q * self.scale * spread
 
 
@@ -174,7 +178,15 @@ def fit_theil_sen(x: FloatArray, y: FloatArray, mask: BoolArray) -> TrendFit:
         scale = np.where(mad_scale > 0, mad_scale, mean_abs) * np.sqrt(n / (n - 2.0))
     dof = np.where(n > 2, np.maximum(MAD_EFFICIENCY * (n - 2), 1.0), n - 2.0)
     return TrendFit(
-        n, x_mean, sxx, level, slope, scale, dof, THEIL_SEN_LEVEL_INFLATION, THEIL_SEN_SLOPE_INFLATION
+        n,
+        x_mean,
+        sxx,
+        level,
+        slope,
+        scale,
+        dof,
+        THEIL_SEN_LEVEL_INFLATION,
+        THEIL_SEN_SLOPE_INFLATION,
     )
 
 
