@@ -2,6 +2,8 @@
 
 import pytest
 
+pytest_plugins = ["mobilise.core.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

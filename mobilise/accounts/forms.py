@@ -38,29 +38,34 @@ def new_password_hint() -> str:
 
 
 class GovukAllauthMixin:
-    """Labels, widgets and hints the GOV.UK way for any allauth form."""
+    """Widgets, hints and error messages the GOV.UK way for any allauth form.
 
-    labels: dict[str, Any] = {
-        "login": _("Email address"),
-        "email": _("Email address"),
-        "password": _("Password"),
-        "oldpassword": _("Current password"),
-        "password1": _("New password"),
-        "password2": _("Confirm new password"),
-        "remember": _("Keep me signed in on this device"),
+    Labels are set by the templates, so the pages read the same with or without these forms.
+    """
+
+    required_messages: dict[str, Any] = {
+        "login": _("Enter your email address"),
+        "email": _("Enter your email address"),
+        "password": _("Enter your password"),
+        "oldpassword": _("Enter your current password"),
+        "password1": _("Enter a new password"),
+        "password2": _("Enter the new password again"),
     }
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for name, field in self.fields.items():
-            if name in self.labels:
-                field.label = self.labels[name]
+            if name in self.required_messages:
+                field.error_messages["required"] = self.required_messages[name]
             field.widget.attrs.pop("placeholder", None)
             if isinstance(field, forms.EmailField):
                 # allauth uses a text input with type="email" in its attrs; a real EmailInput lets
                 # the GOV.UK adapter set the type, autocomplete and spellcheck itself.
                 field.widget = forms.EmailInput(attrs={"autocomplete": "email"})
+                field.error_messages["invalid"] = _(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
             if isinstance(field.widget, forms.PasswordInput):
                 field.widget.render_value = False  # never send a password back to the browser
                 # allauth's help text is HTML (a "Forgot your password?" link, or a list of
@@ -75,10 +80,10 @@ class LoginForm(GovukAllauthMixin, allauth_forms.LoginForm):
 class SignupForm(GovukAllauthMixin, allauth_forms.SignupForm):
     """Sign-up with an optional name, so people need not fill in their account afterwards."""
 
-    labels = {
-        **GovukAllauthMixin.labels,
+    required_messages = {
+        **GovukAllauthMixin.required_messages,
         "password1": _("Create a password"),
-        "password2": _("Confirm password"),
+        "password2": _("Enter the password again"),
     }
 
     name = forms.CharField(
@@ -99,7 +104,10 @@ class SignupForm(GovukAllauthMixin, allauth_forms.SignupForm):
 
 
 class AddEmailForm(GovukAllauthMixin, allauth_forms.AddEmailForm):
-    pass
+    required_messages = {
+        **GovukAllauthMixin.required_messages,
+        "email": _("Enter the email address to add"),
+    }
 
 
 class ChangePasswordForm(GovukAllauthMixin, allauth_forms.ChangePasswordForm):
@@ -107,11 +115,7 @@ class ChangePasswordForm(GovukAllauthMixin, allauth_forms.ChangePasswordForm):
 
 
 class SetPasswordForm(GovukAllauthMixin, allauth_forms.SetPasswordForm):
-    labels = {
-        **GovukAllauthMixin.labels,
-        "password1": _("Create a password"),
-        "password2": _("Confirm password"),
-    }
+    pass
 
 
 class ResetPasswordForm(GovukAllauthMixin, allauth_forms.ResetPasswordForm):
@@ -157,22 +161,32 @@ class ProfileForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    # Declared here rather than generated so that "www.example.org" is read as https, not http.
+    website = forms.URLField(
+        label=_("Website (optional)"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("For example, https://www.example.org.uk"),
+        widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
+        error_messages={
+            "invalid": _(
+                "Enter a web address in the correct format, like https://www.example.org.uk"
+            )
+        },
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "sector", "registered_number", "home_place", "website", "description"]
         labels = {
             "name": _("Organisation name"),
             "registered_number": _("Registered number (optional)"),
-            "website": _("Website (optional)"),
             "description": _("What the organisation does (optional)"),
-        }
-        help_texts = {
-            "website": _("For example, https://www.example.org.uk"),
         }
         widgets = {
             "sector": forms.RadioSelect,
             "registered_number": forms.TextInput(attrs={"spellcheck": "false"}),
-            "website": forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "url"}),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
         error_messages = {
@@ -181,7 +195,6 @@ class OrganisationForm(forms.ModelForm):
                 "required": _("Select the organisation’s sector"),
                 "invalid_choice": _("Select the organisation’s sector"),
             },
-            "website": {"invalid": _("Enter a web address in the correct format, like https://www.example.org.uk")},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -228,7 +241,9 @@ class MembershipAddForm(forms.Form):
         self.person = User.objects.filter(email__iexact=email, is_active=True).first()
         if self.person is None:
             raise forms.ValidationError(
-                _("There is no account with that email address. Ask them to create an account first.")
+                _(
+                    "There is no account with that email address. Ask them to create an account first."
+                )
             )
         return email
 

@@ -36,7 +36,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("full name"), max_length=150, blank=True)
     home_place = models.ForeignKey(
-        "places.Place", verbose_name=_("home place"), null=True, blank=True, on_delete=models.SET_NULL
+        "places.Place",
+        verbose_name=_("home place"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -106,7 +110,11 @@ class Organisation(BaseModel):
         help_text=_("Companies House or Charity Commission number, if it has one"),
     )
     home_place = models.ForeignKey(
-        "places.Place", verbose_name=_("home place"), null=True, blank=True, on_delete=models.PROTECT,
+        "places.Place",
+        verbose_name=_("home place"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     website = models.URLField(_("website"), blank=True)
@@ -131,13 +139,17 @@ class Membership(BaseModel):
         MEMBER = "member", _("Member")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} ({self.get_role_display()})"

@@ -82,9 +82,7 @@ def organisation_member_list(organisation: Organisation) -> QuerySet[Membership]
 
 
 def organisation_admin_count(organisation: Organisation) -> int:
-    return Membership.objects.filter(
-        organisation=organisation, role=Membership.Role.ADMIN
-    ).count()
+    return Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN).count()
 
 
 def organisation_public_missions(organisation: Organisation) -> QuerySet:

@@ -39,11 +39,14 @@ def user_update(*, user: User, name: str, home_place: Place | None) -> User:
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or "organisation"
-    taken = set(
-        Organisation.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    ) | RESERVED_SLUGS
+    taken = (
+        set(
+            Organisation.objects.filter(slug__startswith=base)
+            .exclude(pk=exclude_pk)
+            .values_list("slug", flat=True)
+        )
+        | RESERVED_SLUGS
+    )
     if base not in taken:
         return base
     n = 2
@@ -120,6 +123,15 @@ def _lock(organisation: Organisation) -> None:
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
 
 
+def _reload(membership: Membership) -> bool:
+    """Re-read ``membership`` under the lock; False if it has gone meanwhile."""
+    try:
+        membership.refresh_from_db()
+    except Membership.DoesNotExist:
+        return False
+    return True
+
+
 def _would_leave_no_admin(membership: Membership) -> bool:
     if membership.role != Membership.Role.ADMIN:
         return False
@@ -149,7 +161,8 @@ def membership_update(*, membership: Membership, role: str) -> Membership:
     """Change a member's role. The last admin cannot be made an ordinary member."""
     with transaction.atomic():
         _lock(membership.organisation)
-        membership.refresh_from_db()
+        if not _reload(membership):
+            raise ValidationError(_("This person is no longer a member"))
         if role != Membership.Role.ADMIN and _would_leave_no_admin(membership):
             raise LastAdminError(
                 {
@@ -168,7 +181,8 @@ def membership_remove(*, membership: Membership) -> None:
     """Remove a member. The last admin cannot be removed: someone must be able to manage the members."""
     with transaction.atomic():
         _lock(membership.organisation)
-        membership.refresh_from_db()
+        if not _reload(membership):
+            return  # someone else removed them first: the outcome asked for holds
         if _would_leave_no_admin(membership):
             raise LastAdminError(
                 _(

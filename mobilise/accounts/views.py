@@ -32,7 +32,9 @@ def organisation_index(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("sector", "")
     if sector not in Sector.values:
         sector = ""
-    paginator = Paginator(selectors.organisation_list(sector=sector or None), ORGANISATIONS_PER_PAGE)
+    paginator = Paginator(
+        selectors.organisation_list(sector=sector or None), ORGANISATIONS_PER_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

@@ -26,7 +26,9 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        day, month, year = (data.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year"))
+        day, month, year = (
+            data.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")
+        )
         if not (day or month or year):
             return ""
         return f"{year}-{month.zfill(2)}-{day.zfill(2)}"
@@ -78,16 +80,33 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
             parts = widget.decompress(bf.initial)
         err_class = " govuk-input--error" if bf.errors else ""
         items = [
-            {"name": "day", "label": _("Day"), "classes": "govuk-input--width-2" + err_class, "value": parts[0] or ""},
-            {"name": "month", "label": _("Month"), "classes": "govuk-input--width-2" + err_class, "value": parts[1] or ""},
-            {"name": "year", "label": _("Year"), "classes": "govuk-input--width-4" + err_class, "value": parts[2] or ""},
+            {
+                "name": "day",
+                "label": _("Day"),
+                "classes": "govuk-input--width-2" + err_class,
+                "value": parts[0] or "",
+            },
+            {
+                "name": "month",
+                "label": _("Month"),
+                "classes": "govuk-input--width-2" + err_class,
+                "value": parts[1] or "",
+            },
+            {
+                "name": "year",
+                "label": _("Year"),
+                "classes": "govuk-input--width-4" + err_class,
+                "value": parts[2] or "",
+            },
         ]
         params = {
             **common,
             "id": bf.auto_id,
             "namePrefix": bf.html_name,
             "items": items,
-            "fieldset": {"legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": {
+                "legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}
+            },
         }
         params.pop("name")
         return {"kind": "date", "params": {**params, **overrides}}
@@ -102,7 +121,9 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
 
     if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
         current = bf.value()
-        selected = {str(v) for v in current} if isinstance(current, (list, tuple)) else {str(current)}
+        selected = (
+            {str(v) for v in current} if isinstance(current, (list, tuple)) else {str(current)}
+        )
         items = [
             {"value": str(v), "text": str(t), "checked": str(v) in selected}
             for v, t in bf.field.choices
@@ -112,7 +133,9 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
             **common,
             "idPrefix": bf.auto_id,
             "items": items,
-            "fieldset": {"legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}},
+            "fieldset": {
+                "legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}
+            },
         }
         kind = "radios" if isinstance(widget, forms.RadioSelect) else "checkboxes"
         return {"kind": kind, "params": {**params, **overrides}}
@@ -127,19 +150,37 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         current = bf.value()
         multiple = isinstance(widget, forms.SelectMultiple)
         selected = {str(v) for v in current} if multiple and current else {str(current)}
-        items = [{"value": str(v), "text": str(t), "selected": str(v) in selected} for v, t in bf.field.choices]
+        items = [
+            {"value": str(v), "text": str(t), "selected": str(v) in selected}
+            for v, t in bf.field.choices
+        ]
         if multiple:
             base["attributes"] = {**attributes, "multiple": "multiple"}
         return {"kind": "select", "params": {**base, "items": items, **overrides}}
     if isinstance(widget, forms.Textarea):
-        return {"kind": "textarea", "params": {**base, "value": _value(bf), "rows": widget.attrs.get("rows", 5), **overrides}}
+        return {
+            "kind": "textarea",
+            "params": {
+                **base,
+                "value": _value(bf),
+                "rows": widget.attrs.get("rows", 5),
+                **overrides,
+            },
+        }
 
     input_type = getattr(widget, "input_type", "text")
     params = {**base, "type": input_type}
     if input_type != "password":
         params["value"] = _value(bf)
     if input_type == "number":
-        params.update({"type": "text", "inputmode": "numeric", "spellcheck": False, "classes": "govuk-input--width-5"})
+        params.update(
+            {
+                "type": "text",
+                "inputmode": "numeric",
+                "spellcheck": False,
+                "classes": "govuk-input--width-5",
+            }
+        )
     if input_type == "email":
         params.update({"autocomplete": "email", "spellcheck": False})
     return {"kind": "input", "params": {**params, **overrides}}

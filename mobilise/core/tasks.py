@@ -10,7 +10,12 @@ from django_tasks import task
 
 @task()
 def send_email(
-    *, subject: str, body: str, to: list[str], html: str | None = None, from_email: str | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str | None = None,
+    from_email: str | None = None,
 ) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:

@@ -12,7 +12,9 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 
 
 def sanitise_html(html: str) -> Markup:
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener noreferrer")
+    cleaned = nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener noreferrer"
+    )
     return Markup(cleaned)  # noqa: S704 - nh3 has removed everything outside the allow-list
 
 
@@ -22,7 +24,9 @@ def paragraphs(text: str | None, css_class: str = "govuk-body") -> Markup:
         return Markup("")
     blocks = [b.strip() for b in str(text).replace("\r\n", "\n").split("\n\n") if b.strip()]
     html = "".join(
-        f'<p class="{css_class}">' + "<br>".join(str(escape(line)) for line in block.split("\n")) + "</p>"
+        f'<p class="{css_class}">'
+        + "<br>".join(str(escape(line)) for line in block.split("\n"))
+        + "</p>"
         for block in blocks
     )
     return Markup(html)  # noqa: S704 - every piece of user text above was escaped

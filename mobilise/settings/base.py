@@ -109,7 +109,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -199,6 +202,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="Mobilise")
+# GOV.UK wording for allauth's forms: optional name at sign-up, plain password hints, GOV.UK error messages.
+ACCOUNT_FORMS = {
+    "login": "mobilise.accounts.forms.LoginForm",
+    "signup": "mobilise.accounts.forms.SignupForm",
+    "add_email": "mobilise.accounts.forms.AddEmailForm",
+    "change_password": "mobilise.accounts.forms.ChangePasswordForm",
+    "set_password": "mobilise.accounts.forms.SetPasswordForm",
+    "reset_password": "mobilise.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "mobilise.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "mobilise.accounts.forms.ReauthenticateForm",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "  # otherwise subjects start "[host:port] "
 # Where the full shared data sets live when they are not the ones shipped in mobilise/data.
 MOBILISE_DATA_DIR = env.path("MOBILISE_DATA_DIR", default=BASE_DIR / "data")
 

@@ -16,7 +16,7 @@ def test_service_page_is_accessible(live_server, page, axe, path):
     axe(page)
 
 
-def test_pages_work_without_javascript(live_server, browser):
+def test_pages_work_without_javascript(live_server, live_settings, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
@@ -25,9 +25,12 @@ def test_pages_work_without_javascript(live_server, browser):
     context.close()
 
 
-def test_no_content_security_policy_violations(live_server, page):
+def test_no_content_security_policy_violations(live_server, live_settings, page):
     errors = []
-    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     page.goto(live_server.url + "/")
     page.wait_for_load_state("networkidle")
     assert errors == []

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from mobilise.accounts.models import Membership, Organisation, Role, Sector, User, UserRole
 
@@ -6,6 +7,8 @@ PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person who can sign in: their e-mail address is verified unless ``email_verified=False``."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -20,6 +23,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             UserRole.objects.create(user=self, role=role)
         if create:
             self.save()
+
+    @factory.post_generation
+    def email_verified(self, create, extracted, **kwargs):
+        # allauth (with mandatory verification) lets only verified addresses sign in.
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=extracted is not False
+            )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -44,4 +55,13 @@ def mission_lead(organisation: Organisation | None = None, **kwargs) -> User:
     """A person with the mission-lead role who belongs to ``organisation``."""
     user = UserFactory(roles=[Role.MISSION_LEAD, Role.RESIDENT], **kwargs)
     MembershipFactory(user=user, organisation=organisation or OrganisationFactory())
+    return user
+
+
+def organisation_admin(organisation: Organisation | None = None, **kwargs) -> User:
+    """A person who is an admin member of ``organisation`` (a new one if not given)."""
+    user = UserFactory(**kwargs)
+    MembershipFactory(
+        user=user, organisation=organisation or OrganisationFactory(), role=Membership.Role.ADMIN
+    )
     return user

@@ -3,7 +3,9 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["home", "core:accessibility", "core:privacy", "core:cookies", "core:data_sources"])
+@pytest.mark.parametrize(
+    "name", ["home", "core:accessibility", "core:privacy", "core:cookies", "core:data_sources"]
+)
 def test_service_pages_render_for_anyone(client, name):
     from django.urls import reverse
 

@@ -9,7 +9,21 @@ from django.conf import settings
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS", "ALLOWED_HOSTS", "SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_HSTS_SECONDS",
+            "ALLOWED_HOSTS",
+            "SECRET_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "mobilise.settings.production",
@@ -38,7 +52,10 @@ def test_production_passes_djangos_deployment_checks():
 )
 def test_production_refuses_unsafe_configuration(extra, message):
     result = subprocess.run(
-        [sys.executable, "-m", "django", "check"], env=_production_env(**extra), capture_output=True, text=True
+        [sys.executable, "-m", "django", "check"],
+        env=_production_env(**extra),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert message in result.stderr

@@ -5,7 +5,9 @@ from mobilise.core.tasks import send_email
 
 
 def test_email_task_sends_through_the_configured_backend():
-    result = send_email.enqueue(subject="Hello", body="Plain", html="<p>Rich</p>", to=["a@example.org"])
+    result = send_email.enqueue(
+        subject="Hello", body="Plain", html="<p>Rich</p>", to=["a@example.org"]
+    )
     assert result.return_value == 1
     assert mail.outbox[0].subject == "Hello"
     assert mail.outbox[0].alternatives[0][1] == "text/html"
@@ -15,13 +17,18 @@ def test_email_task_sends_through_the_configured_backend():
 def test_email_task_queues_in_the_database_until_a_worker_runs(settings):
     """With the database backend (production's), nothing is sent until `mobilise db_worker` runs."""
     from django.core.management import call_command
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     try:
-        result = send_email.using(backend="default").enqueue(subject="Queued", body="B", to=["b@example.org"])
+        result = send_email.using(backend="default").enqueue(
+            subject="Queued", body="B", to=["b@example.org"]
+        )
         assert mail.outbox == []
         call_command("db_worker", batch=True, verbosity=0)
         result.refresh()
         assert result.status == "SUCCESSFUL"
         assert [m.subject for m in mail.outbox] == ["Queued"]
     finally:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }

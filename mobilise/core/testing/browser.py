@@ -1,0 +1,93 @@
+"""Browser testing for every app: Playwright drives Debian's Chromium against Django's live server.
+
+Loaded as a pytest plugin by the root conftest.py. Playwright's own browser download is not used: we
+launch /usr/bin/chromium (installed by `make system-test-deps`). Any test that asks for `page` or
+`browser` is marked `browser`, so `pytest -m "not browser"` skips them and `-m browser` runs them.
+`assert_accessible(page)` (or the `axe` fixture) runs axe-core, the engine the GOV.UK accessibility
+team uses, and fails on any serious or critical WCAG 2.2 A/AA violation.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+CHROMIUM_ARGS = [
+    # The machine has no network beyond loopback; these stop Chromium phoning home at start-up.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if {"page", "browser", "context"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run 'make system-test-deps' (apt-get install chromium)."
+        )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls test bodies make are
+    # still synchronous and safe. Set only once a browser really starts, so other tests (such as
+    # the production deployment check) never inherit it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def live_settings(settings):
+    """The live server speaks plain HTTP: secure-only cookies would never come back."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+    return settings
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page (page.evaluate is not subject to the page's CSP) and return violations."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run 'make install' (npm ci installs axe-core).")
+    page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    if violations:
+        report = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"][:5]],
+            }
+            for v in violations
+        ]
+        raise AssertionError(f"axe found problems on {page.url}:\n{json.dumps(report, indent=2)}")
+
+
+@pytest.fixture
+def axe(live_settings):
+    return assert_accessible
