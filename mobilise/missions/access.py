@@ -93,7 +93,9 @@ def access_node_for_edit(user: Any, slug: str, node_id: int) -> TheoryOfChangeNo
 def access_link_for_edit(user: Any, slug: str, link_id: int) -> TheoryOfChangeLink:
     mission = access_mission_for_edit(user, slug)
     try:
-        link = TheoryOfChangeLink.objects.select_related("source", "target").get(mission=mission, pk=link_id)
+        link = TheoryOfChangeLink.objects.select_related("source", "target").get(
+            mission=mission, pk=link_id
+        )
     except TheoryOfChangeLink.DoesNotExist as exc:
         raise Http404 from exc
     link.mission = mission

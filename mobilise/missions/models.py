@@ -35,23 +35,34 @@ class Mission(BaseModel):
         Status.CLOSED: (Status.ACTIVE,),
     }
 
-    # Slugs that would clash with the app's own addresses (/missions/new/).
-    RESERVED_SLUGS = frozenset({"new"})
     HORIZON_MIN, HORIZON_MAX = 2000, 2100
 
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
     statement = models.CharField(
-        _("mission statement"), max_length=300, help_text=_("One sentence that says what will change, where and by when.")
+        _("mission statement"),
+        max_length=300,
+        help_text=_("One sentence that says what will change, where and by when."),
     )
     why_it_matters = models.TextField(_("why it matters"), blank=True)
-    horizon_year = models.PositiveSmallIntegerField(_("horizon year"), help_text=_("The year the mission aims to achieve its ambition"))
-    owner = models.ForeignKey(
-        "accounts.Organisation", verbose_name=_("owning organisation"), on_delete=models.PROTECT, related_name="missions"
+    horizon_year = models.PositiveSmallIntegerField(
+        _("horizon year"), help_text=_("The year the mission aims to achieve its ambition")
     )
-    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.LOCAL, db_index=True)
-    places = models.ManyToManyField("places.Place", verbose_name=_("places"), blank=True, related_name="missions")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("owning organisation"),
+        on_delete=models.PROTECT,
+        related_name="missions",
+    )
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.LOCAL, db_index=True
+    )
+    places = models.ManyToManyField(
+        "places.Place", verbose_name=_("places"), blank=True, related_name="missions"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     contributes_to = models.ForeignKey(
         "self",
         verbose_name=_("contributes to national mission"),
@@ -68,11 +79,13 @@ class Mission(BaseModel):
         verbose_name_plural = _("missions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(horizon_year__gte=2000) & Q(horizon_year__lte=2100), name="mission_horizon_plausible"
+                condition=Q(horizon_year__gte=2000) & Q(horizon_year__lte=2100),
+                name="mission_horizon_plausible",
             ),
             # A national mission does not contribute to another one; local ones may.
             models.CheckConstraint(
-                condition=Q(scope="local") | Q(contributes_to__isnull=True), name="mission_only_local_contributes"
+                condition=Q(scope="local") | Q(contributes_to__isnull=True),
+                name="mission_only_local_contributes",
             ),
         ]
 
@@ -90,14 +103,19 @@ class Mission(BaseModel):
         # Errors are keyed to a field so that full_clean skips the DB constraint on the same field
         # and the person sees one plain message rather than a constraint name.
         errors: dict[str, str] = {}
-        if self.horizon_year is not None and not self.HORIZON_MIN <= self.horizon_year <= self.HORIZON_MAX:
+        if (
+            self.horizon_year is not None
+            and not self.HORIZON_MIN <= self.horizon_year <= self.HORIZON_MAX
+        ):
             errors["horizon_year"] = _("Enter a horizon year between %(min)s and %(max)s") % {
                 "min": self.HORIZON_MIN,
                 "max": self.HORIZON_MAX,
             }
         if self.contributes_to_id is not None:
             if self.scope == self.Scope.NATIONAL:
-                errors["contributes_to"] = _("A national mission cannot contribute to another national mission")
+                errors["contributes_to"] = _(
+                    "A national mission cannot contribute to another national mission"
+                )
             elif self.pk is not None and self.contributes_to_id == self.pk:
                 errors["contributes_to"] = _("A mission cannot contribute to itself")
         if (
@@ -127,7 +145,11 @@ class Outcome(BaseModel):
         ordering = ["mission", "order", "id"]
         verbose_name = _("outcome")
         verbose_name_plural = _("outcomes")
-        constraints = [models.UniqueConstraint(fields=["mission", "slug"], name="outcome_slug_unique_in_mission")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "slug"], name="outcome_slug_unique_in_mission"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -185,7 +207,11 @@ class TheoryOfChangeNode(BaseModel):
             return
         if self.kind != self.Kind.OUTCOME:
             raise ValidationError(
-                {"outcome": _("Only an outcome step can stand for a mission outcome. Choose ‘Outcome’ as the kind, or no mission outcome")}
+                {
+                    "outcome": _(
+                        "Only an outcome step can stand for a mission outcome. Choose ‘Outcome’ as the kind, or no mission outcome"
+                    )
+                }
             )
         if self.mission_id is not None and self.outcome.mission_id != self.mission_id:
             raise ValidationError({"outcome": _("Choose an outcome of this mission")})
@@ -195,8 +221,12 @@ class TheoryOfChangeLink(BaseModel):
     """``source`` leads to ``target`` (or, for an assumption, must hold for it), for the stated reason."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="toc_links")
-    source = models.ForeignKey(TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_out")
-    target = models.ForeignKey(TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_in")
+    source = models.ForeignKey(
+        TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_out"
+    )
+    target = models.ForeignKey(
+        TheoryOfChangeNode, on_delete=models.CASCADE, related_name="links_in"
+    )
     rationale = models.TextField(_("why this leads to that"), blank=True)
 
     class Meta:
@@ -217,18 +247,32 @@ class TheoryOfChangeLink(BaseModel):
         if self.mission_id is not None and (
             self.source.mission_id != self.mission_id or self.target.mission_id != self.mission_id
         ):
-            raise ValidationError({"target": _("Choose steps from this mission's theory of change")})
+            raise ValidationError(
+                {"target": _("Choose steps from this mission's theory of change")}
+            )
         if self.source_id == self.target_id:
-            raise ValidationError({"target": _("A step cannot lead to itself. Choose a different step")})
+            raise ValidationError(
+                {"target": _("A step cannot lead to itself. Choose a different step")}
+            )
         if self.target.kind == TheoryOfChangeNode.Kind.ASSUMPTION:
             raise ValidationError(
-                {"target": _("An assumption cannot be the result of a step. Link from the assumption to the step it underpins")}
+                {
+                    "target": _(
+                        "An assumption cannot be the result of a step. Link from the assumption to the step it underpins"
+                    )
+                }
             )
-        duplicates = TheoryOfChangeLink.objects.filter(source_id=self.source_id, target_id=self.target_id)
+        duplicates = TheoryOfChangeLink.objects.filter(
+            source_id=self.source_id, target_id=self.target_id
+        )
         if self.pk is not None:
             duplicates = duplicates.exclude(pk=self.pk)
         if duplicates.exists():
             raise ValidationError(
-                {"target": _("‘%(source)s’ already leads to ‘%(target)s’. Choose a different step")
-                 % {"source": self.source.title, "target": self.target.title}}
+                {
+                    "target": _(
+                        "‘%(source)s’ already leads to ‘%(target)s’. Choose a different step"
+                    )
+                    % {"source": self.source.title, "target": self.target.title}
+                }
             )

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from mobilise.accounts.models import Organisation, Role
 from mobilise.accounts.selectors import user_has_role, user_is_platform_admin, user_organisations
@@ -30,27 +31,48 @@ def place_by_code(code: str) -> Place | None:
 
 def place_ancestors(place: Place) -> list[Place]:
     """The places that contain ``place``, nearest first (a district's county, region, nation, UK)."""
+    # The UK tree is at most five levels deep: one query follows the whole chain of parents.
+    depth = 5
+    chain = "__".join(["parent"] * depth)
+    heavy = [
+        f"{'parent__' * level}{name}" for level in range(depth + 1) for name in _PLACE_HEAVY_FIELDS
+    ]
     ancestors: list[Place] = []
     seen = {place.pk}
-    current = place
-    while current.parent_id is not None and current.parent_id not in seen:
-        # The tree is at most five levels deep, so one query per level stays cheap.
-        parent = _places().filter(pk=current.parent_id).first()
-        if parent is None:
-            break
-        ancestors.append(parent)
-        seen.add(parent.pk)
-        current = parent
+    current: Place | None = place
+    while current is not None and current.parent_id is not None and current.parent_id not in seen:
+        current = Place.objects.select_related(chain).defer(*heavy).filter(pk=current.pk).first()
+        for _level in range(depth):
+            if current is None or current.parent_id is None or current.parent_id in seen:
+                current = None
+                break
+            current = current.parent
+            ancestors.append(current)
+            seen.add(current.pk)
     return ancestors
 
 
-def place_choices() -> list[tuple[str, str]]:
-    """(code, label) for every place, for the index filter. Repeated names carry their code."""
-    rows = list(Place.objects.order_by("name", "code").values_list("code", "name"))
+def place_choices(*, include: str | None = None) -> list[tuple[str, str]]:
+    """(code, label) for the index filter: places in use today, plus ``include`` if it is a
+    former code (someone followed a link from an old place's page). Repeated names carry codes."""
+    current = Q(valid_to__isnull=True)
+    if include:
+        current |= Q(code=include)
+    rows = list(
+        Place.objects.filter(current)
+        .order_by("name", "code")
+        .values_list("code", "name", "valid_to")
+    )
     counts: dict[str, int] = {}
-    for _code, name in rows:
+    for _code, name, _until in rows:
         counts[name] = counts.get(name, 0) + 1
-    return [(code, f"{name} ({code})" if counts[name] > 1 else name) for code, name in rows]
+    choices = []
+    for code, name, until in rows:
+        label = f"{name} ({code})" if counts[name] > 1 else name
+        if until is not None:
+            label = _("%(place)s (until %(year)s)") % {"place": label, "year": until}
+        choices.append((code, label))
+    return choices
 
 
 def mission_list(
@@ -66,7 +88,15 @@ def mission_list(
     mission: national missions belong to everywhere, and a local mission for a county is also a
     mission for the districts inside it.
     """
-    qs = Mission.objects.filter(status__in=Mission.PUBLIC_STATUSES).select_related("owner", "contributes_to")
+    qs = (
+        Mission.objects.filter(status__in=Mission.PUBLIC_STATUSES)
+        .select_related("owner", "contributes_to")
+        # National missions first: they frame the local ones that contribute to them.
+        .annotate(
+            national_first=Case(When(scope=Mission.Scope.NATIONAL, then=Value(0)), default=Value(1))
+        )
+        .order_by("national_first", "title")
+    )
     if scope:
         qs = qs.filter(scope=scope)
     if status:
@@ -78,19 +108,22 @@ def mission_list(
     if search:
         for word in search.split():
             qs = qs.filter(
-                Q(title__icontains=word) | Q(statement__icontains=word) | Q(owner__name__icontains=word)
+                Q(title__icontains=word)
+                | Q(statement__icontains=word)
+                | Q(owner__name__icontains=word)
             )
     return _with_places(qs)
 
 
 def draft_missions_for(user: Any) -> QuerySet[Mission]:
     """Drafts the person may edit, so a lead can find work nobody else can see yet."""
-    if not user_has_role(user, Role.MISSION_LEAD) and not user_is_platform_admin(user):
+    if user_is_platform_admin(user):
+        qs = Mission.objects.all()
+    elif user_has_role(user, Role.MISSION_LEAD):
+        qs = Mission.objects.filter(owner__in=user_organisations(user))
+    else:
         return Mission.objects.none()
-    qs = Mission.objects.filter(status=Mission.Status.DRAFT).select_related("owner")
-    if not user_is_platform_admin(user):
-        qs = qs.filter(owner__in=user_organisations(user))
-    return qs.order_by("title")
+    return qs.filter(status=Mission.Status.DRAFT).select_related("owner").order_by("title")
 
 
 def owner_choices_for(user: Any, *, current: Organisation | None = None) -> QuerySet[Organisation]:
@@ -127,7 +160,7 @@ class MissionPage:
 def theory_of_change(mission: Mission) -> tuple[list[TheoryOfChangeNode], list[TheoryOfChangeLink]]:
     nodes = list(mission.toc_nodes.select_related("outcome").order_by("order", "id"))
     by_id = {n.pk: n for n in nodes}
-    links = list(mission.toc_links.order_by("id"))
+    links = toc_diagram.links_in_flow_order(nodes, mission.toc_links.order_by("id"))
     for link in links:
         # Attach the nodes already read rather than letting each link fetch its two ends.
         link.source = by_id[link.source_id]
@@ -140,13 +173,19 @@ def theory_of_change(mission: Mission) -> tuple[list[TheoryOfChangeNode], list[T
     return nodes, links
 
 
+def mission_places(mission: Mission) -> list[Place]:
+    return list(_places().filter(missions=mission).order_by("name"))
+
+
 def mission_page(mission: Mission) -> MissionPage:
-    places = list(_places().filter(missions=mission).order_by("name"))
+    places = mission_places(mission)
     contributions: list[Mission] = []
     if mission.scope == Mission.Scope.NATIONAL:
         contributions = list(
             _with_places(
-                mission.contributions.filter(status__in=Mission.PUBLIC_STATUSES).select_related("owner")
+                mission.contributions.filter(status__in=Mission.PUBLIC_STATUSES).select_related(
+                    "owner"
+                )
             ).order_by("title")
         )
     outcomes = list(mission.outcomes.order_by("order", "id"))
@@ -168,7 +207,13 @@ def outcome_steps(outcome: Outcome) -> list[TheoryOfChangeNode]:
     """Theory of change steps that stand for ``outcome``, with what they lead to and from."""
     return list(
         outcome.toc_nodes.order_by("order", "id").prefetch_related(
-            Prefetch("links_out", queryset=TheoryOfChangeLink.objects.select_related("target").order_by("id")),
-            Prefetch("links_in", queryset=TheoryOfChangeLink.objects.select_related("source").order_by("id")),
+            Prefetch(
+                "links_out",
+                queryset=TheoryOfChangeLink.objects.select_related("target").order_by("id"),
+            ),
+            Prefetch(
+                "links_in",
+                queryset=TheoryOfChangeLink.objects.select_related("source").order_by("id"),
+            ),
         )
     )

@@ -65,7 +65,7 @@ FONT = 16
 LINE_H = 20
 SMALL_FONT = 14
 SMALL_LINE_H = 18
-ROW_GAP = 14
+ROW_GAP = 20  # room for a short arrow between neighbours in a column
 MAX_LINES = 6
 LANE_GAP = 10
 CORNER = 6
@@ -79,9 +79,11 @@ _WIDTHS.update({"r": 0.333, "m": 0.833, "w": 0.722})
 _WIDTHS.update(dict.fromkeys("ABEKPSVXY", 0.667))
 _WIDTHS.update(dict.fromkeys("CDHNRUw", 0.722))
 _WIDTHS.update(dict.fromkeys("GOQ", 0.778))
-_WIDTHS.update({"F": 0.611, "T": 0.611, "Z": 0.611, "L": 0.556, "J": 0.5, "I": 0.278, "M": 0.833, "W": 0.944})
+_WIDTHS.update(
+    {"F": 0.611, "T": 0.611, "Z": 0.611, "L": 0.556, "J": 0.5, "I": 0.278, "M": 0.833, "W": 0.944}
+)
 _WIDTHS.update(dict.fromkeys(".,:;!|'’‘", 0.25))
-_WIDTHS.update(dict.fromkeys("-()[]/\"“”", 0.333))
+_WIDTHS.update(dict.fromkeys('-()[]/"“”', 0.333))
 _WIDTHS.update({"&": 0.667, "%": 0.889, "–": 0.556, "—": 1.0, "…": 1.0})
 
 
@@ -145,7 +147,9 @@ class OutlineItem:
     node: Any
     leads_to: list[tuple[Any, Any]] = field(default_factory=list)  # (target node, link)
     relies_on: list[tuple[Any, Any]] = field(default_factory=list)  # (assumption node, link)
-    underpins: list[tuple[Any, Any]] = field(default_factory=list)  # for an assumption: (node, link)
+    underpins: list[tuple[Any, Any]] = field(
+        default_factory=list
+    )  # for an assumption: (node, link)
 
 
 @dataclass
@@ -158,6 +162,8 @@ class OutlineStage:
 class Outline:
     stages: list[OutlineStage]
     assumptions: list[OutlineItem]
+    # Assumption id -> its number (1, 2…), the same numbers the diagram shows as A1, A2…
+    numbers: dict[Any, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.stages or self.assumptions)
@@ -167,10 +173,38 @@ def _stage_rank(kind: str) -> int:
     return STAGES.index(kind) if kind in STAGES else len(STAGES)
 
 
+def assumptions_in_order(nodes: Iterable[Any], links: Iterable[Any]) -> list[Any]:
+    """Assumptions ordered by the earliest stage they underpin, then as given.
+
+    The diagram places each assumption under that stage, so numbering them in this order makes
+    A1, A2… read left to right there, and the list uses the same numbers.
+    """
+    nodes = list(nodes)
+    kind_of = {n.id: n.kind for n in nodes}
+    earliest: dict[Any, int] = {}
+    for link in links:
+        if kind_of.get(link.source_id) == ASSUMPTION and kind_of.get(link.target_id) in STAGES:
+            rank = _stage_rank(kind_of[link.target_id])
+            earliest[link.source_id] = min(rank, earliest.get(link.source_id, rank))
+    assumptions = [n for n in nodes if n.kind == ASSUMPTION]
+    return sorted(assumptions, key=lambda n: earliest.get(n.id, len(STAGES)))
+
+
+def links_in_flow_order(nodes: Iterable[Any], links: Iterable[Any]) -> list[Any]:
+    """Links sorted by where their source sits in the flow (stage, then position), then target."""
+    nodes = list(nodes)
+    position = {n.id: (_stage_rank(n.kind), i) for i, n in enumerate(nodes)}
+    far = (len(STAGES) + 1, 0)
+    return sorted(
+        links, key=lambda k: (position.get(k.source_id, far), position.get(k.target_id, far))
+    )
+
+
 def outline(nodes: Iterable[Any], links: Iterable[Any]) -> Outline:
     """Stages in order (only those with steps), each step with what it leads to and relies on;
     then the assumptions with the steps they underpin. Steps keep the order they are given in."""
     nodes = [n for n in nodes if n.kind in STAGES or n.kind == ASSUMPTION]
+    links = list(links)
     position = {n.id: i for i, n in enumerate(nodes)}
     items = {n.id: OutlineItem(node=n) for n in nodes}
     for link in links:
@@ -195,8 +229,9 @@ def outline(nodes: Iterable[Any], links: Iterable[Any]) -> Outline:
         for kind in STAGES
         if any(n.kind == kind for n in nodes)
     ]
-    assumptions = [items[n.id] for n in nodes if n.kind == ASSUMPTION]
-    return Outline(stages=stages, assumptions=assumptions)
+    assumptions = [items[n.id] for n in assumptions_in_order(nodes, links)]
+    numbers = {item.node.id: i for i, item in enumerate(assumptions, start=1)}
+    return Outline(stages=stages, assumptions=assumptions, numbers=numbers)
 
 
 _BECAUSE = re.compile(r"^\s*because\b[\s,:]*", re.IGNORECASE)
@@ -278,23 +313,29 @@ def render_svg(
     links = list(links)
     stage_nodes = {kind: [n for n in nodes if n.kind == kind] for kind in STAGES}
     columns = [kind for kind in STAGES if stage_nodes[kind]]
-    assumptions = [n for n in nodes if n.kind == ASSUMPTION]
+    assumptions = assumptions_in_order(nodes, links)
     if not columns and not assumptions:
         return ""
     kind_of = {n.id: n.kind for n in nodes if n.kind in STAGES or n.kind == ASSUMPTION}
     links = [
         link
         for link in links
-        if link.source_id in kind_of and link.target_id in kind_of and link.source_id != link.target_id
+        if link.source_id in kind_of
+        and link.target_id in kind_of
+        and link.source_id != link.target_id
     ]
 
-    numbers = {n.id: f"{labels['assumption_prefix']}{i}" for i, n in enumerate(assumptions, start=1)}
+    numbers = {
+        n.id: f"{labels['assumption_prefix']}{i}" for i, n in enumerate(assumptions, start=1)
+    }
     relies: dict[Any, list[str]] = {}
     for link in links:
         if kind_of[link.source_id] == ASSUMPTION and kind_of[link.target_id] != ASSUMPTION:
             relies.setdefault(link.target_id, []).append(numbers[link.source_id])
     for key in relies:
-        relies[key] = sorted(set(relies[key]), key=lambda s: int(s[len(labels["assumption_prefix"]) :]))
+        relies[key] = sorted(
+            set(relies[key]), key=lambda s: int(s[len(labels["assumption_prefix"]) :])
+        )
 
     text_w = COL_W - 2 * PAD_X
     col_x = {kind: MARGIN + i * (COL_W + COL_GAP) for i, kind in enumerate(columns)}
@@ -307,7 +348,9 @@ def render_svg(
         for node in stage_nodes[kind]:
             badge = []
             if node.id in relies:
-                badge = wrap(labels["relies_on"] % ", ".join(relies[node.id]), text_w, SMALL_FONT, 3)
+                badge = wrap(
+                    labels["relies_on"] % ", ".join(relies[node.id]), text_w, SMALL_FONT, 3
+                )
             lines = wrap(node.title, text_w)
             height = _box_height(len(lines), len(badge), False)
             made.append(_Box(node, kind, col_x[kind], 0, COL_W, height, lines, badge))
@@ -327,17 +370,26 @@ def render_svg(
     # the rest are routed through the gaps and a lane of their own beneath the columns.
     col_index = {kind: i for i, kind in enumerate(columns)}
     stage_links = [
-        link for link in links if kind_of[link.source_id] in STAGES and kind_of[link.target_id] in STAGES
+        link
+        for link in links
+        if kind_of[link.source_id] in STAGES and kind_of[link.target_id] in STAGES
     ]
     right_side: dict[Any, list[tuple[float, Any, str]]] = {}
     left_side: dict[Any, list[tuple[float, Any, str]]] = {}
     routes = []
     lanes = 0
+    row_of = {n.id: i for kind in columns for i, n in enumerate(stage_nodes[kind])}
+    pairs = {(link.source_id, link.target_id) for link in stage_links}
     for link in stage_links:
         s, t = boxes[link.source_id], boxes[link.target_id]
         step = col_index[t.kind] - col_index[s.kind]
         if step == 1:
             shape = "curve"
+        elif step == 0 and abs(row_of[s.node.id] - row_of[t.node.id]) == 1:
+            # Neighbours in a column: a short straight arrow across the gap between them reads
+            # better than a loop out into the gap beside the column, where other arrows run.
+            routes.append((link, "stack", step))
+            continue
         elif step == 0:
             shape = "same"
         else:
@@ -356,61 +408,101 @@ def render_svg(
     for side in (right_side, left_side):
         for node_id, entries in side.items():
             entries.sort(key=lambda e: e[0])
-            for y, (_key, link, end) in zip(_ports(len(entries), boxes[node_id]), entries, strict=True):
+            for y, (_key, link, end) in zip(
+                _ports(len(entries), boxes[node_id]), entries, strict=True
+            ):
                 port[(id(link), end)] = y
 
     lane_top = main_bottom + (16 if lanes else 0)
     paths: list[str] = []
-    lane_no = 0
     max_x = MARGIN + len(columns) * (COL_W + COL_GAP) - COL_GAP
+    # Vertical runs share the gaps between columns: each takes the next free track, counted in
+    # from the side of the gap it hugs, so parallel runs never sit on top of each other.
+    tracks: dict[tuple[float, str], int] = {}
+
+    def track(edge_x: float, side: str) -> float:
+        n = tracks.get((edge_x, side), 0)
+        tracks[(edge_x, side)] = n + 1
+        step_ = 5 + (n % 3) * 5
+        return edge_x + step_ if side == "right_of" else edge_x - step_
+
+    # Shorter lane routes get the lanes nearest the columns so their runs do not cross longer ones.
+    lane_order = sorted(
+        (r for r in routes if r[1] == "lane"),
+        key=lambda r: abs(boxes[r[0].target_id].x - boxes[r[0].source_id].x),
+    )
+    lane_of = {id(r[0]): i for i, r in enumerate(lane_order)}
     for link, shape, step in routes:
         s, t = boxes[link.source_id], boxes[link.target_id]
+        if shape == "stack":
+            # Both ways between the same neighbours: side by side rather than on top of each other.
+            shift = 12 if (link.target_id, link.source_id) in pairs else 0
+            cx = s.x + s.w / 2 + (shift if s.y < t.y else -shift)
+            y0, y1 = (s.y + s.h, t.y) if s.y < t.y else (s.y, t.y + t.h)
+            paths.append(f"M{cx:.1f},{y0:.1f} L{cx:.1f},{y1:.1f}")
+            continue
         sy, ty = port[(id(link), "out")], port[(id(link), "in")]
         if shape == "curve":
             x0, x1 = s.x + s.w, t.x
             dx = (x1 - x0) / 2
-            paths.append(f"M{x0:.1f},{sy:.1f} C{x0 + dx:.1f},{sy:.1f} {x1 - dx:.1f},{ty:.1f} {x1:.1f},{ty:.1f}")
+            paths.append(
+                f"M{x0:.1f},{sy:.1f} C{x0 + dx:.1f},{sy:.1f} {x1 - dx:.1f},{ty:.1f} {x1:.1f},{ty:.1f}"
+            )
         elif shape == "same":
             x0 = s.x + s.w
-            gx = x0 + COL_GAP / 2
+            gx = track(x0, "right_of")
             max_x = max(max_x, gx + 2)
             paths.append(_rounded([(x0, sy), (gx, sy), (gx, ty), (x0, ty)]))
         else:
-            lane_y = lane_top + lane_no * LANE_GAP
-            offset = 4 + (lane_no % 3) * 4
-            lane_no += 1
+            lane_y = lane_top + lane_of[id(link)] * LANE_GAP
             if step > 0:
                 x0, x1 = s.x + s.w, t.x
-                g0, g1 = x0 + offset, x1 - offset
+                g0, g1 = track(x0, "right_of"), track(x1, "left_of")
             else:
                 x0, x1 = s.x, t.x + t.w
-                g0, g1 = x0 - offset, x1 + offset
-            paths.append(_rounded([(x0, sy), (g0, sy), (g0, lane_y), (g1, lane_y), (g1, ty), (x1, ty)]))
+                g0, g1 = track(x0, "left_of"), track(x1, "right_of")
+            paths.append(
+                _rounded([(x0, sy), (g0, sy), (g0, lane_y), (g1, lane_y), (g1, ty), (x1, ty)])
+            )
     if lanes:
         main_bottom = lane_top + (lanes - 1) * LANE_GAP + 8
 
-    # Assumptions: a row (or rows) beneath, each placed near the first step it underpins.
+    # Assumptions: a row (or rows) beneath, each placed near the earliest step it underpins.
     assumption_boxes: list[_Box] = []
     height = main_bottom + MARGIN
     width = max_x + MARGIN
     if assumptions:
         first_target_col: dict[Any, int] = {}
         for link in links:
-            if link.source_id in numbers and link.target_id in boxes and link.source_id not in first_target_col:
-                first_target_col[link.source_id] = col_index[boxes[link.target_id].kind]
+            if link.source_id in numbers and link.target_id in boxes:
+                col = col_index[boxes[link.target_id].kind]
+                first_target_col[link.source_id] = min(
+                    col, first_target_col.get(link.source_id, col)
+                )
         ordered = sorted(assumptions, key=lambda n: first_target_col.get(n.id, len(columns)))
         per_row = max(len(columns), min(len(assumptions), 3))
+        # Each assumption goes under the column of the earliest step it underpins when that slot is
+        # free, else the next one along; a full row starts another.
+        rows: list[list[tuple[int, Any]]] = [[]]
+        for node in ordered:
+            want = min(first_target_col.get(node.id, 0), per_row - 1)
+            prev = rows[-1][-1][0] if rows[-1] else -1
+            slot = max(want, prev + 1)
+            if slot >= per_row:
+                rows.append([])
+                slot = want
+            rows[-1].append((slot, node))
         top = (main_bottom + 28) if columns else 0
         row_top = top + HEADER_H
-        for start in range(0, len(ordered), per_row):
+        for placed in rows:
             row = []
-            for i, node in enumerate(ordered[start : start + per_row]):
+            for slot, node in placed:
                 lines = wrap(node.title, text_w)
                 row.append(
                     _Box(
                         node,
                         ASSUMPTION,
-                        MARGIN + i * (COL_W + COL_GAP),
+                        MARGIN + slot * (COL_W + COL_GAP),
                         row_top,
                         COL_W,
                         _box_height(len(lines), 0, True),
@@ -449,7 +541,9 @@ def render_svg(
         out.append(
             f'<text x="{x:.1f}" y="{y + 20:.1f}" font-size="17" font-weight="bold" fill="{TEXT}">{attr(labels[kind])}</text>'
         )
-        out.append(f'<rect x="{x:.1f}" y="{y + 28:.1f}" width="{width_:.1f}" height="4" fill="{border}"/>')
+        out.append(
+            f'<rect x="{x:.1f}" y="{y + 28:.1f}" width="{width_:.1f}" height="4" fill="{border}"/>'
+        )
 
     for kind in columns:
         header(col_x[kind], 0, kind, COL_W)
@@ -478,13 +572,17 @@ def render_svg(
             y += SMALL_LINE_H
         out.append(f'<text font-size="{FONT}" fill="{TEXT}">')
         for i, line in enumerate(box.lines):
-            out.append(f'<tspan x="{box.x + PAD_X:.1f}" y="{y + 15 + i * LINE_H:.1f}">{attr(line)}</tspan>')
+            out.append(
+                f'<tspan x="{box.x + PAD_X:.1f}" y="{y + 15 + i * LINE_H:.1f}">{attr(line)}</tspan>'
+            )
         out.append("</text>")
         if box.badge:
             by = y + len(box.lines) * LINE_H + 2
             out.append(f'<text font-size="{SMALL_FONT}" font-style="italic" fill="{TEXT}">')
             for i, line in enumerate(box.badge):
-                out.append(f'<tspan x="{box.x + PAD_X:.1f}" y="{by + 13 + i * SMALL_LINE_H:.1f}">{attr(line)}</tspan>')
+                out.append(
+                    f'<tspan x="{box.x + PAD_X:.1f}" y="{by + 13 + i * SMALL_LINE_H:.1f}">{attr(line)}</tspan>'
+                )
             out.append("</text>")
         out.append("</g>")
     out.append("</svg>")

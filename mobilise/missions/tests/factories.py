@@ -41,5 +41,7 @@ class LinkFactory(factory.django.DjangoModelFactory):
 
     mission = factory.SubFactory(MissionFactory)
     source = factory.SubFactory(NodeFactory, mission=factory.SelfAttribute("..mission"))
-    target = factory.SubFactory(NodeFactory, mission=factory.SelfAttribute("..mission"), kind="output")
+    target = factory.SubFactory(
+        NodeFactory, mission=factory.SelfAttribute("..mission"), kind="output"
+    )
     rationale = "Because it does."
