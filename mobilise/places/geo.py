@@ -116,7 +116,12 @@ def bbox_union(boxes: Iterable[Sequence[float] | None]) -> list[float] | None:
     real = [b for b in boxes if b]
     if not real:
         return None
-    return [min(b[0] for b in real), min(b[1] for b in real), max(b[2] for b in real), max(b[3] for b in real)]
+    return [
+        min(b[0] for b in real),
+        min(b[1] for b in real),
+        max(b[2] for b in real),
+        max(b[3] for b in real),
+    ]
 
 
 def bboxes_touch(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -163,7 +168,9 @@ def contains(geometry: Geometry | None, point: Sequence[float]) -> bool:
 
 
 def _ring_area(ring: Ring) -> float:
-    return 0.5 * sum(ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(len(ring)))
+    return 0.5 * sum(
+        ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(len(ring))
+    )
 
 
 def interior_point(geometry: Geometry | None) -> Point | None:
@@ -200,28 +207,93 @@ def interior_point(geometry: Geometry | None) -> Point | None:
 # --- Display -------------------------------------------------------------------------------------
 
 
-def simplify(geometry: Geometry | None, tolerance: float, decimals: int = 4) -> Geometry | None:
-    """A lighter copy for drawing: drops vertices closer than ``tolerance`` degrees to the last
-    one kept, and rings that shrink below a triangle (specks of islands at that scale).
+def _douglas_peucker(line: Ring, tol2: float) -> Ring:
+    """Keep the points of an open line that matter at ``sqrt(tol2)``; iterative, so long
+    coastlines cannot overflow the stack."""
+    n = len(line)
+    if n < 3:
+        return list(line)
+    keep = [False] * n
+    keep[0] = keep[-1] = True
+    stack = [(0, n - 1)]
+    while stack:
+        first, last = stack.pop()
+        ax, ay = line[first][0], line[first][1]
+        bx, by = line[last][0], line[last][1]
+        dx, dy = bx - ax, by - ay
+        seg2 = dx * dx + dy * dy
+        worst, worst_d2 = -1, tol2
+        for i in range(first + 1, last):
+            px, py = line[i][0] - ax, line[i][1] - ay
+            if seg2 == 0:
+                d2 = px * px + py * py
+            else:
+                t = max(0.0, min(1.0, (px * dx + py * dy) / seg2))
+                ex, ey = px - t * dx, py - t * dy
+                d2 = ex * ex + ey * ey
+            if d2 > worst_d2:
+                worst, worst_d2 = i, d2
+        if worst > 0:
+            keep[worst] = True
+            stack.append((first, worst))
+            stack.append((worst, last))
+    return [p for p, k in zip(line, keep, strict=True) if k]
 
-    Radial-distance thinning, not Douglas–Peucker: it is linear, and at map scale the difference
-    cannot be seen. The largest polygon is always kept so nothing vanishes entirely.
+
+def _thin(ring: Ring, min2: float) -> Ring:
+    """Drop points nearer than sqrt(min2) to the last one kept: a cheap first pass that spares
+    Douglas–Peucker most of a long coastline."""
+    kept = [ring[0]]
+    for point in ring[1:-1]:
+        px, py = kept[-1][0], kept[-1][1]
+        if (point[0] - px) ** 2 + (point[1] - py) ** 2 >= min2:
+            kept.append(point)
+    kept.append(ring[-1])
+    return kept
+
+
+def _simplify_ring(ring: Ring, tol2: float) -> Ring:
+    ring = _thin(ring, tol2 / 4)
+    if len(ring) < 5:
+        return list(ring)
+    # A closed ring has no natural ends: split it at its first point and the point farthest from
+    # it, and simplify the two halves as lines.
+    x0, y0 = ring[0][0], ring[0][1]
+    far = max(range(len(ring) - 1), key=lambda i: (ring[i][0] - x0) ** 2 + (ring[i][1] - y0) ** 2)
+    if far == 0:
+        return [ring[0], ring[0]]
+    a = _douglas_peucker(ring[: far + 1], tol2)
+    b = _douglas_peucker(ring[far:], tol2)
+    return a + b[1:]
+
+
+def simplify(
+    geometry: Geometry | None, tolerance: float, decimals: int | None = None
+) -> Geometry | None:
+    """A lighter copy for drawing, with detail finer than ``tolerance`` degrees removed
+    (Douglas–Peucker) and rings that shrink to specks (small islands and holes) dropped.
+
+    Coordinates are rounded to the decimals the tolerance warrants. The largest polygon is always
+    kept, so nothing vanishes entirely.
     """
     parts = polygons(geometry)
     if not parts:
         return None
+    if decimals is None:
+        decimals = max(2, min(STORED_DECIMALS, math.ceil(-math.log10(max(tolerance, 1e-9)))))
     tol2 = tolerance * tolerance
     out: list[Polygon] = []
     for polygon in parts:
         rings: Polygon = []
         for index, ring in enumerate(polygon):
-            kept: Ring = [[round(ring[0][0], decimals), round(ring[0][1], decimals)]]
-            for x, y in ring[1:-1]:
-                px, py = kept[-1]
-                if (x - px) ** 2 + (y - py) ** 2 >= tol2:
-                    kept.append([round(x, decimals), round(y, decimals)])
-            kept.append(kept[0])
-            if len(kept) >= 4:
+            xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+            if (max(xs) - min(xs)) * (max(ys) - min(ys)) < 4 * tol2:
+                kept = []  # smaller than the speck threshold below whatever simplifying does
+            else:
+                kept = [
+                    [round(x, decimals), round(y, decimals)] for x, y in _simplify_ring(ring, tol2)
+                ]
+            if len(kept) >= 4 and abs(_ring_area(kept)) >= 4 * tol2:
                 rings.append(kept)
             elif index == 0:
                 break  # the exterior vanished: so does the polygon and its holes
@@ -242,7 +314,9 @@ class Frame:
     is padded and widened or heightened to the viewBox's aspect so the area sits in the middle.
     """
 
-    def __init__(self, box: Sequence[float], width: int = 800, height: int = 600, padding: float = 0.06):
+    def __init__(
+        self, box: Sequence[float], width: int = 800, height: int = 600, padding: float = 0.06
+    ):
         min_lon, min_lat, max_lon, max_lat = box
         self.width, self.height = width, height
         self.kx = math.cos(math.radians((min_lat + max_lat) / 2))
@@ -272,18 +346,21 @@ class Frame:
         return x, y
 
     def path(self, geometry: Geometry | None) -> str:
-        """SVG path data, whole viewBox units, with points that round together dropped."""
+        """SVG path data in whole viewBox units, relative moves (shorter), with points that
+        round together dropped."""
         commands: list[str] = []
         for polygon in polygons(geometry):
             for ring in polygon:
-                last: tuple[int, int] | None = None
-                part: list[str] = []
+                projected: list[tuple[int, int]] = []
                 for lon, lat in ring:
                     x, y = self.project(lon, lat)
                     here = (round(x), round(y))
-                    if here != last:
-                        part.append(f"{here[0]} {here[1]}")
-                        last = here
-                if len(part) >= 3:
-                    commands.append("M" + "L".join(part) + "Z")
+                    if not projected or here != projected[-1]:
+                        projected.append(here)
+                if len(projected) < 3:
+                    continue
+                (x0, y0), steps = projected[0], []
+                for (px, py), (qx, qy) in zip(projected, projected[1:], strict=False):
+                    steps.append(f"{qx - px} {qy - py}")
+                commands.append(f"M{x0} {y0}l" + " ".join(steps) + "z")
         return "".join(commands)

@@ -18,12 +18,19 @@ class Place(BaseModel):
     # Which kinds hold which: used to order lists and to describe a place's tier.
     LOCAL_AUTHORITY_KINDS = (Kind.COUNTY, Kind.UNITARY, Kind.DISTRICT)
 
-    code = models.CharField(_("ONS code"), max_length=9, unique=True, help_text=_("GSS code, e.g. E09000022"))
+    code = models.CharField(
+        _("ONS code"), max_length=9, unique=True, help_text=_("GSS code, e.g. E09000022")
+    )
     name = models.CharField(_("name"), max_length=200)
     name_cy = models.CharField(_("Welsh name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.PositiveSmallIntegerField(_("valid from (year)"), null=True, blank=True)
     valid_to = models.PositiveSmallIntegerField(
@@ -36,7 +43,11 @@ class Place(BaseModel):
     # What a retired code became (a merger can have several successors: Northamptonshire became
     # North and West Northamptonshire). Loaded from the ONS changes table, not entered by hand.
     successors = models.ManyToManyField(
-        "self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors"
+        "self",
+        verbose_name=_("successors"),
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
     )
 
     class Meta:

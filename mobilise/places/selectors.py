@@ -1,7 +1,8 @@
 """Reads of places: browsing, search, and everything a place page shows.
 
 Boundaries are large GeoJSON documents: lists never load them, and a place page loads only the
-few it draws (the place, its current children and its neighbours) in a fixed number of queries.
+few it draws (the place, the areas inside it and its neighbours) in a fixed number of queries,
+and caches the drawing.
 """
 
 from __future__ import annotations
@@ -10,14 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.utils.translation import get_language
 
 from . import geo
 from .models import Place
 
 Kind = Place.Kind
 # The parent chain is at most four deep: district → county → region → England → UK.
-_ANCESTOR_PATHS = ("parent", "parent__parent", "parent__parent__parent", "parent__parent__parent__parent")
+_ANCESTOR_PATHS = (
+    "parent",
+    "parent__parent",
+    "parent__parent__parent",
+    "parent__parent__parent__parent",
+)
 # Which kinds count as neighbours on a map, by the kind of the place shown.
 _NEIGHBOUR_KINDS: dict[str, tuple[str, ...]] = {
     Kind.NATION: (Kind.NATION,),
@@ -75,20 +83,32 @@ def search(query: str) -> QuerySet[Place]:
         .defer("parent__boundary", "parent__bbox")
         .filter(kind__in=Place.LOCAL_AUTHORITY_KINDS)
         .filter(Q(name__icontains=query) | Q(name_cy__icontains=query) | Q(code__istartswith=query))
-        .order_by(F("valid_to").desc(nulls_first=True), "name", "code")
+        .annotate(
+            # "York" should list York before North Yorkshire and Yorkshire's districts.
+            rank=Case(
+                When(
+                    Q(name__iexact=query) | Q(name_cy__iexact=query) | Q(code__iexact=query),
+                    then=Value(0),
+                ),
+                When(Q(name__istartswith=query) | Q(name_cy__istartswith=query), then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by(F("valid_to").desc(nulls_first=True), "rank", "name", "code")
     )
 
 
 def place_detail(code: str) -> Place:
-    """A place with its whole parent chain (no boundaries but its own) in one query.
+    """A place with its whole parent chain in one query. No boundaries: the page's map is cached,
+    and the boundary is read only when the map has to be drawn again.
 
     Raises ``Place.DoesNotExist``.
     """
-    heavy = [f"{path}__{name}" for path in _ANCESTOR_PATHS for name in ("boundary", "bbox")]
+    heavy = ["boundary"] + [
+        f"{path}__{name}" for path in _ANCESTOR_PATHS for name in ("boundary", "bbox")
+    ]
     return (
-        Place.objects.select_related(*_ANCESTOR_PATHS)
-        .defer(*heavy)
-        .get(code=code.strip().upper())
+        Place.objects.select_related(*_ANCESTOR_PATHS).defer(*heavy).get(code=code.strip().upper())
     )
 
 
@@ -117,8 +137,10 @@ _CHILD_GROUP_ORDER = (Kind.NATION, Kind.REGION, Kind.COUNTY, Kind.UNITARY, Kind.
 
 
 def children(place: Place) -> list[Place]:
-    """Direct children, boundaries included (the map draws the current ones), in one query."""
-    return list(Place.objects.filter(parent=place).order_by(F("valid_to").desc(nulls_first=True), "name"))
+    """Direct children, current ones first, in one query."""
+    return list(
+        _light().filter(parent=place).order_by(F("valid_to").desc(nulls_first=True), "name")
+    )
 
 
 def group_children(kids: Iterable[Place]) -> list[ChildGroup]:
@@ -145,8 +167,9 @@ def predecessors(place: Place) -> list[Place]:
     return list(_light().filter(successors=place).order_by("name"))
 
 
-def neighbours(place: Place) -> list[Place]:
-    """Places of a comparable tier that share a border with ``place`` and were in use when it was.
+def _neighbours(place: Place) -> list[Place]:
+    """Places of a comparable tier that share a border with ``place`` and were in use when it was,
+    boundaries included.
 
     Two queries whatever the answer: bounding boxes of every candidate, then the boundaries of the
     few whose box touches this one, checked for a shared edge.
@@ -166,10 +189,18 @@ def neighbours(place: Place) -> list[Place]:
     near = [pk for pk, box in candidates if box and geo.bboxes_touch(box, place.bbox)]
     if not near:
         return []
-    return [p for p in Place.objects.filter(pk__in=near).order_by("name") if geo.share_a_border(p.boundary, place.boundary)]
+    return [
+        p
+        for p in Place.objects.filter(pk__in=near).order_by("name")
+        if geo.share_a_border(p.boundary, place.boundary)
+    ]
 
 
 # --- Maps ----------------------------------------------------------------------------------------
+
+# Drawing a nation's map means decoding and simplifying megabytes of coastline; the result only
+# changes when the places are reloaded, so it is cached under a key that changes when they are.
+MAP_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass
@@ -183,27 +214,54 @@ class PlaceMap:
     geojson: dict[str, Any]
 
 
+def _data_version() -> str:
+    latest = Place.objects.aggregate(count=Count("pk"), updated=Max("updated_at"))
+    return f"{latest['count']}.{latest['updated'].timestamp() if latest['updated'] else 0}"
+
+
+def neighbours_and_map(place: Place) -> tuple[list[Place], PlaceMap | None]:
+    """The places bordering ``place`` (for the text list) and its map, in a fixed number of
+    queries: two when cached, five when drawn."""
+    key = f"places:map:{place.code}:{_data_version()}:{get_language()}"
+    cached = cache.get(key)
+    if cached is not None:
+        ids, place_map_ = cached
+        nearby = list(_light().filter(pk__in=ids).order_by("name")) if ids else []
+        return nearby, place_map_
+    nearby = _neighbours(place)
+    # A retired county is drawn with the districts it had when it ended.
+    kids = list(Place.objects.filter(in_use_in(place.valid_to), parent=place).order_by("name"))
+    place_map_ = place_map(place, kids=kids, nearby=nearby)
+    cache.set(key, ([p.pk for p in nearby], place_map_), MAP_CACHE_SECONDS)
+    return nearby, place_map_
+
+
 def place_map(place: Place, *, kids: Iterable[Place], nearby: Iterable[Place]) -> PlaceMap | None:
+    """Draw ``place`` with ``kids`` inside it and ``nearby`` around it, framed on ``place``."""
     if not place.boundary or not place.bbox:
         return None
     frame = geo.Frame(place.bbox)
-    # Half a viewBox unit: finer detail cannot be drawn at the SVG's size, and keeping it would
-    # make the UK's page carry a megabyte of coordinates. Leaflet can zoom, so it gets a bit more.
-    tolerance = frame.degrees_per_unit / 2
-    current_kids = [k for k in kids if k.is_current and k.boundary]
-    features = [_feature(place, "focus", tolerance)]
-    features += [_feature(k, "child", tolerance) for k in current_kids]
-    features += [_feature(n, "neighbour", tolerance) for n in nearby if n.boundary]
+    # About a pixel and a half at the size the map is shown: finer detail cannot be seen, and
+    # keeping it would make the UK's page carry a megabyte of coastline.
+    tolerance = frame.degrees_per_unit * 1.5
+    drawn_kids = [k for k in kids if k.boundary]
+    nearby = [n for n in nearby if n.boundary]
+    outline = geo.simplify(place.boundary, tolerance)
+    kid_outlines = [geo.simplify(k.boundary, tolerance) for k in drawn_kids]
+    nearby_outlines = [geo.simplify(n.boundary, tolerance) for n in nearby]
+    features = [_feature(place, "focus", outline)]
+    features += [_feature(k, "child", o) for k, o in zip(drawn_kids, kid_outlines, strict=True)]
+    features += [_feature(n, "neighbour", o) for n, o in zip(nearby, nearby_outlines, strict=True)]
     return PlaceMap(
         view_box=frame.view_box,
-        focus_path=frame.path(geo.simplify(place.boundary, tolerance)),
-        child_paths=[frame.path(geo.simplify(k.boundary, tolerance)) for k in current_kids],
-        neighbour_paths=[frame.path(geo.simplify(n.boundary, tolerance)) for n in nearby if n.boundary],
+        focus_path=frame.path(outline),
+        child_paths=[frame.path(o) for o in kid_outlines],
+        neighbour_paths=[frame.path(o) for o in nearby_outlines],
         geojson={"type": "FeatureCollection", "features": features},
     )
 
 
-def _feature(place: Place, role: str, tolerance: float) -> dict[str, Any]:
+def _feature(place: Place, role: str, geometry: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "type": "Feature",
         "properties": {
@@ -212,5 +270,5 @@ def _feature(place: Place, role: str, tolerance: float) -> dict[str, Any]:
             "role": role,
             "url": place.get_absolute_url(),
         },
-        "geometry": geo.simplify(place.boundary, tolerance),
+        "geometry": geometry,
     }

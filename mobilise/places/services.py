@@ -14,7 +14,16 @@ from .models import Place
 from .sources import PlacesDataError  # noqa: F401  (re-exported: callers catch it from here)
 
 # Fields the loader owns. Anything else on a Place (added later by other features) is left alone.
-LOADED_FIELDS = ("name", "name_cy", "kind", "parent_id", "valid_from", "valid_to", "boundary", "bbox")
+LOADED_FIELDS = (
+    "name",
+    "name_cy",
+    "kind",
+    "parent_id",
+    "valid_from",
+    "valid_to",
+    "boundary",
+    "bbox",
+)
 
 
 @dataclass
@@ -41,7 +50,8 @@ class LoadSummary:
             if self.by_kind[kind.value]:
                 retired = self.retired_by_kind[kind.value]
                 out.append(
-                    f"  {kind.label}: {self.by_kind[kind.value]}" + (f" ({retired} retired)" if retired else "")
+                    f"  {kind.label}: {self.by_kind[kind.value]}"
+                    + (f" ({retired} retired)" if retired else "")
                 )
         if self.successor_links_added or self.successor_links_removed:
             out.append(
@@ -111,9 +121,15 @@ def _sync_successors(records: list[sources.PlaceRecord], ids: dict[str, int]) ->
     through = Place.successors.through
     loaded_ids = [ids[r.code] for r in records]
     wanted = {(ids[r.code], ids[s]) for r in records for s in r.successor_codes}
-    have = set(through.objects.filter(from_place_id__in=loaded_ids).values_list("from_place_id", "to_place_id"))
+    have = set(
+        through.objects.filter(from_place_id__in=loaded_ids).values_list(
+            "from_place_id", "to_place_id"
+        )
+    )
     stale = have - wanted
     for from_id, to_id in stale:
         through.objects.filter(from_place_id=from_id, to_place_id=to_id).delete()
-    through.objects.bulk_create([through(from_place_id=f, to_place_id=t) for f, t in sorted(wanted - have)])
+    through.objects.bulk_create(
+        [through(from_place_id=f, to_place_id=t) for f, t in sorted(wanted - have)]
+    )
     return len(wanted - have), len(stale)

@@ -36,7 +36,14 @@ ENGLAND, WALES, SCOTLAND, NORTHERN_IRELAND = "E92000001", "W92000004", "S9200000
 NATION_BY_LETTER = {"E": ENGLAND, "W": WALES, "S": SCOTLAND, "N": NORTHERN_IRELAND}
 
 # Kinds are spelt as Place.Kind values; this module stays free of Django.
-UK, NATION, REGION, COUNTY, UNITARY, DISTRICT = "uk", "nation", "region", "county", "unitary", "district"
+UK, NATION, REGION, COUNTY, UNITARY, DISTRICT = (
+    "uk",
+    "nation",
+    "region",
+    "county",
+    "unitary",
+    "district",
+)
 KIND_BY_PREFIX = {
     "K02": UK,
     "E92": NATION,
@@ -122,7 +129,9 @@ def _read_csv(file: Path, required: set[str]) -> list[dict[str, str]]:
 
 def read_changes(file: Path) -> list[Change]:
     changes = []
-    for line, row in enumerate(_read_csv(file, {"oldcd", "newcd", "newnm", "type", "start"}), start=2):
+    for line, row in enumerate(
+        _read_csv(file, {"oldcd", "newcd", "newnm", "type", "start"}), start=2
+    ):
         if row["oldcd"] and not CODE_RE.match(row["oldcd"]):
             raise PlacesDataError(f"{file}: line {line}: {row['oldcd']!r} is not an ONS code")
         if row["newcd"] and not CODE_RE.match(row["newcd"]):
@@ -130,7 +139,9 @@ def read_changes(file: Path) -> list[Change]:
         try:
             year = int(row["start"])
         except ValueError as exc:
-            raise PlacesDataError(f"{file}: line {line}: start {row['start']!r} is not a year") from exc
+            raise PlacesDataError(
+                f"{file}: line {line}: start {row['start']!r} is not a year"
+            ) from exc
         changes.append(Change(row["oldcd"], row["newcd"], row["newnm"], row["type"], year))
     return changes
 
@@ -150,7 +161,11 @@ def read_welsh_names(file: Path) -> dict[str, str]:
         file = SHIPPED_GEO_DIR / WELSH_NAMES_FILE
         if not file.exists():
             return {}
-    return {row["code"]: row["name_cy"] for row in _read_csv(file, {"code", "name_cy"}) if row["name_cy"]}
+    return {
+        row["code"]: row["name_cy"]
+        for row in _read_csv(file, {"code", "name_cy"})
+        if row["name_cy"]
+    }
 
 
 def _year(value: Any, file: Path, where: str, key: str) -> int | None:
@@ -184,7 +199,10 @@ def read_topology(file: Path) -> list[PlaceRecord]:
         for index, feature in enumerate(objects[layer].get("geometries") or []):
             where = f"layer {layer!r} feature {index}"
             props = feature.get("properties") or {}
-            code, name = str(props.get("areacd") or "").strip(), str(props.get("areanm") or "").strip()
+            code, name = (
+                str(props.get("areacd") or "").strip(),
+                str(props.get("areanm") or "").strip(),
+            )
             if not CODE_RE.match(code):
                 raise PlacesDataError(f"{file}: {where}: areacd {code!r} is not an ONS code")
             if code[:3] not in prefixes:
@@ -198,7 +216,9 @@ def read_topology(file: Path) -> list[PlaceRecord]:
             valid_from = _year(props.get("start"), file, where, "start")
             valid_to = _year(props.get("end"), file, where, "end")
             if valid_from and valid_to and valid_to < valid_from:
-                raise PlacesDataError(f"{file}: {where}: {code} ends ({valid_to}) before it starts ({valid_from})")
+                raise PlacesDataError(
+                    f"{file}: {where}: {code} ends ({valid_to}) before it starts ({valid_from})"
+                )
             try:
                 boundary = geo.topology_geometry(feature, arcs)
             except geo.TopologyError as exc:
@@ -223,7 +243,11 @@ def read(path: Path | str) -> list[PlaceRecord]:
     folder = resolve_dir(path)
     if not folder.is_dir():
         raise PlacesDataError(f"{folder}: no such folder")
-    topo_file, changes_file, lookup_file = folder / TOPO_FILE, folder / CHANGES_FILE, folder / LOOKUP_FILE
+    topo_file, changes_file, lookup_file = (
+        folder / TOPO_FILE,
+        folder / CHANGES_FILE,
+        folder / LOOKUP_FILE,
+    )
     records = {r.code: r for r in read_topology(topo_file)}
     changes = read_changes(changes_file)
     lookup = read_lookup(lookup_file)
@@ -244,7 +268,9 @@ def read(path: Path | str) -> list[PlaceRecord]:
     return sorted(records.values(), key=lambda r: (order[r.kind], r.code))
 
 
-def _add_code_changes_missing_from_topology(records: dict[str, PlaceRecord], changes: list[Change]) -> None:
+def _add_code_changes_missing_from_topology(
+    records: dict[str, PlaceRecord], changes: list[Change]
+) -> None:
     """Scotland's 2019 codes for Glasgow City (S12000049) and North Lanarkshire (S12000050).
 
     changes.csv records them, but the upstream topo.json left them out of its ltla layer and kept the
@@ -311,7 +337,9 @@ def _set_parents(
         elif not code.startswith("E"):
             record.parent_code = NATION_BY_LETTER[code[0]]
         elif kind == COUNTY:
-            record.parent_code = region_of_county.get(code) or _containing(record, records, {REGION})
+            record.parent_code = region_of_county.get(code) or _containing(
+                record, records, {REGION}
+            )
         elif kind == DISTRICT:
             row = lookup_row(code)
             record.parent_code = (row or {}).get("ctycd") or _containing(record, records, {COUNTY})
@@ -325,14 +353,24 @@ def _set_parents(
                 source = lookup_file if record.parent_code else topo_file
                 raise PlacesDataError(
                     f"{source}: cannot place {code} ({record.name}): "
-                    + (f"its parent {record.parent_code} is not in {topo_file.name}" if record.parent_code else "no parent found")
+                    + (
+                        f"its parent {record.parent_code} is not in {topo_file.name}"
+                        if record.parent_code
+                        else "no parent found"
+                    )
                 )
-            expected = {NATION: {UK}, REGION: {NATION}, COUNTY: {REGION}, DISTRICT: {COUNTY}}.get(kind, {REGION, NATION})
+            expected = {NATION: {UK}, REGION: {NATION}, COUNTY: {REGION}, DISTRICT: {COUNTY}}.get(
+                kind, {REGION, NATION}
+            )
             if parent.kind not in expected:
-                raise PlacesDataError(f"{lookup_file}: {code} ({record.name}) cannot sit under {parent.code}, a {parent.kind}")
+                raise PlacesDataError(
+                    f"{lookup_file}: {code} ({record.name}) cannot sit under {parent.code}, a {parent.kind}"
+                )
 
 
-def _containing(record: PlaceRecord, records: dict[str, PlaceRecord], kinds: set[str]) -> str | None:
+def _containing(
+    record: PlaceRecord, records: dict[str, PlaceRecord], kinds: set[str]
+) -> str | None:
     """Fallback for a code neither the lookup nor changes.csv explains: the area of the wanted kind,
     in use at the same time, that contains a point inside this one."""
     point = geo.interior_point(record.boundary)
@@ -341,7 +379,11 @@ def _containing(record: PlaceRecord, records: dict[str, PlaceRecord], kinds: set
     for other in records.values():
         if other.kind not in kinds or not _overlap_in_time(record, other):
             continue
-        if other.bbox and geo.bboxes_touch(other.bbox, [*point, *point]) and geo.contains(other.boundary, point):
+        if (
+            other.bbox
+            and geo.bboxes_touch(other.bbox, [*point, *point])
+            and geo.contains(other.boundary, point)
+        ):
             return other.code
     return None
 
@@ -355,7 +397,12 @@ def _overlap_in_time(a: PlaceRecord, b: PlaceRecord) -> bool:
 def _set_successors(records: dict[str, PlaceRecord], changes: list[Change]) -> None:
     for change in changes:
         old, new = records.get(change.old_code), records.get(change.new_code)
-        if old and new and change.type in SUCCESSION_TYPES and old.kind in (UNITARY, DISTRICT, COUNTY):
+        if (
+            old
+            and new
+            and change.type in SUCCESSION_TYPES
+            and old.kind in (UNITARY, DISTRICT, COUNTY)
+        ):
             if new.kind in (UNITARY, DISTRICT, COUNTY):
                 old.successor_codes.add(new.code)
     # A county that ended: its successors are whatever its districts became that same year
@@ -414,14 +461,21 @@ def trim(source: Path | str, dest: Path | str) -> dict[str, int]:
     arcs = [None] * len(renumber)
     for old, new in renumber.items():
         arcs[new] = topology["arcs"][old]
-    trimmed = {"type": "Topology", "transform": topology["transform"], "objects": objects, "arcs": arcs}
+    trimmed = {
+        "type": "Topology",
+        "transform": topology["transform"],
+        "objects": objects,
+        "arcs": arcs,
+    }
     (out / TOPO_FILE).write_text(json.dumps(trimmed, separators=(",", ":")), encoding="utf-8")
 
     (out / CHANGES_FILE).write_bytes((src / CHANGES_FILE).read_bytes())
 
     rows = _read_csv(src / LOOKUP_FILE, set(LOOKUP_COLUMNS))
     with (out / LOOKUP_FILE).open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=LOOKUP_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            f, fieldnames=LOOKUP_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     return {name: (out / name).stat().st_size for name in (TOPO_FILE, CHANGES_FILE, LOOKUP_FILE)}

@@ -14,8 +14,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", type=Path, required=True, help="Folder with the full ons-uk-topojson/ files.")
-        parser.add_argument("--dest", type=Path, default=sources.SHIPPED_GEO_DIR, help="Default: mobilise/data/geo.")
+        parser.add_argument(
+            "--source",
+            type=Path,
+            required=True,
+            help="Folder with the full ons-uk-topojson/ files.",
+        )
+        parser.add_argument(
+            "--dest", type=Path, default=sources.SHIPPED_GEO_DIR, help="Default: mobilise/data/geo."
+        )
 
     def handle(self, *args, **options):
         try:
