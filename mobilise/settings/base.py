@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "mobilise.places",
     "mobilise.accounts",
     "mobilise.missions",
+    "mobilise.indicators",
     "mobilise.demo",
     "django.contrib.admin",
     "django.contrib.auth",
