@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
+from mobilise.core.sections import mission_sections, outcome_sections
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services, toc_diagram
@@ -141,6 +142,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "contributes_to": contributes_to,
             "can_edit": access.can_edit_mission(request.user, mission),
+            "extra_sections": mission_sections.render(request, mission),
             **_toc_context(mission, data.nodes, data.links),
         },
     )
@@ -155,6 +157,7 @@ def outcome_detail(request: HttpRequest, slug: str, outcome_slug: str) -> HttpRe
             "mission": outcome.mission,
             "outcome": outcome,
             "steps": selectors.outcome_steps(outcome),
+            "extra_sections": outcome_sections.render(request, outcome),
             "can_edit": access.can_edit_mission(request.user, outcome.mission),
         },
     )

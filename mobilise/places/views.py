@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import json_script
 
+from mobilise.core.sections import place_sections
+
 from . import selectors
 from .forms import PlaceSearchForm
 from .models import Place
@@ -52,5 +54,6 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "map_data": json_script(place_map.geojson, "place-map-data") if place_map else "",
             # The missions app owns this filter; places links to it by URL, never by import.
             "missions_url": reverse("missions:index") + "?" + urlencode({"place": place.code}),
+            "extra_sections": place_sections.render(request, place),
         },
     )
