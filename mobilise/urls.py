@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mobilise.core.urls")),
     path("places/", include("mobilise.places.urls")),
     path("missions/", include("mobilise.missions.urls")),
+    path("indicators/", include("mobilise.indicators.urls")),
     path("", include("mobilise.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

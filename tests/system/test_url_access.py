@@ -17,7 +17,7 @@ from mobilise.places.tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_NAMESPACES = {"core", "places", "accounts", "missions"}
+OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators"}
 
 # Anyone may read these.
 PUBLIC = {
