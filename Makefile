@@ -70,8 +70,9 @@ test-browser: install system-test-deps ## Browser journeys and accessibility che
 test: lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL and browser tests
 
 messages: install ## Extract translatable text and update the Welsh catalogue
-	$(BIN)/pybabel extract --mapping=babel.cfg --keywords="_ gettext ngettext:1,2 pgettext:1c,2 gettext_lazy" --output=.tmp-django.pot --project=Mobilise --omit-header .
-	$(BIN)/pybabel update --domain=django --input-file=.tmp-django.pot --output-dir=mobilise/locale --locale=cy --no-fuzzy-matching
+	$(BIN)/pybabel -q extract --mapping=babel.cfg --keywords="_ gettext ngettext:1,2 pgettext:1c,2 gettext_lazy" --output=.tmp-django.pot --project=Mobilise --omit-header .
+	$(BIN)/pybabel -q update --domain=django --input-file=.tmp-django.pot --output-dir=mobilise/locale --locale=cy --no-fuzzy-matching
+	$(BIN)/python scripts/welsh_glossary.py mobilise/locale/cy/LC_MESSAGES/django.po
 	rm -f .tmp-django.pot
 
 clean: ## Remove built assets and the local database
