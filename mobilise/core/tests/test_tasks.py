@@ -32,3 +32,28 @@ def test_email_task_queues_in_the_database_until_a_worker_runs(settings):
         settings.TASKS = {
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
         }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_verification_email_waits_in_the_queue_for_the_worker(client, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    try:
+        response = client.post(
+            "/account/signup/",
+            {
+                "email": "queued@example.org",
+                "password1": "a long passphrase 99",
+                "password2": "a long passphrase 99",
+            },
+        )
+        assert response.status_code == 302
+        assert mail.outbox == []  # the page answered without waiting for e-mail
+        call_command("db_worker", batch=True, verbosity=0)
+        assert mail.outbox[0].to == ["queued@example.org"]
+        assert "/account/confirm-email/" in mail.outbox[0].body
+    finally:
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
