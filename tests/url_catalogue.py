@@ -1,0 +1,105 @@
+"""Every page of ours, who may see it, and a small world of objects to fill in its address.
+
+Shared by the permission sweep (tests/system) and the accessibility sweep (tests/browser).
+A new URL pattern must be added to one of the three sets below.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mobilise.accounts.models import Membership
+from mobilise.accounts.tests.factories import MembershipFactory, OrganisationFactory, mission_lead
+from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
+from mobilise.places.tests.factories import PlaceFactory
+
+OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators"}
+
+# Anyone may read these.
+PUBLIC = {
+    "home",
+    "core:accessibility",
+    "core:privacy",
+    "core:cookies",
+    "core:data_sources",
+    "core:healthz",
+    "places:index",
+    "places:detail",
+    "accounts:organisation_index",
+    "accounts:organisation_detail",
+    "missions:index",
+    "missions:detail",
+    "missions:outcome_detail",
+}
+# Signed-in people only; anyone signed in may use them.
+SIGNED_IN = {"accounts:dashboard", "accounts:profile_edit", "accounts:organisation_create"}
+# Signed-in people with a right over the object; a resident with no role gets 403.
+PROTECTED = {
+    "accounts:organisation_edit",
+    "accounts:organisation_members",
+    "accounts:membership_change",
+    "accounts:membership_remove",
+    "missions:create",
+    "missions:edit",
+    "missions:outcome_create",
+    "missions:outcome_edit",
+    "missions:outcome_delete",
+    "missions:toc_manage",
+    "missions:node_create",
+    "missions:node_edit",
+    "missions:node_delete",
+    "missions:link_create",
+    "missions:link_edit",
+    "missions:link_delete",
+}
+
+
+def our_patterns(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in OUR_NAMESPACES or (ns is None and entry.urlconf_name.__class__ is list):
+                yield from our_patterns(entry, ns)
+            elif ns is None and getattr(entry.urlconf_module, "__name__", "").startswith(
+                "mobilise."
+            ):
+                yield from our_patterns(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            if namespace in OUR_NAMESPACES or name == "home":
+                yield name, entry
+
+
+def build_world() -> dict:
+    place = PlaceFactory(code="E09000007", name="Camden")
+    organisation = OrganisationFactory(home_place=place)
+    admin_membership = MembershipFactory(organisation=organisation, role="admin")
+    mission = MissionFactory(owner=organisation)
+    mission.places.add(place)
+    outcome = OutcomeFactory(mission=mission)
+    link = LinkFactory(mission=mission)
+    # The lead also runs the organisation, so one person can open every page.
+    lead = mission_lead(organisation)
+    Membership.objects.filter(user=lead, organisation=organisation).update(role="admin")
+    return {
+        "place": place,
+        "organisation": organisation,
+        "membership": admin_membership,
+        "mission": mission,
+        "outcome": outcome,
+        "link": link,
+        "lead": lead,
+    }
+
+
+def url_for(name: str, pattern: URLPattern, world) -> str:
+    app = name.split(":")[0]
+    values = {
+        "code": world["place"].code,
+        "slug": world["organisation"].slug if app == "accounts" else world["mission"].slug,
+        "outcome_slug": world["outcome"].slug,
+        "node_id": world["link"].source_id,
+        "link_id": world["link"].pk,
+        "membership_id": world["membership"].pk,
+    }
+    kwargs = {key: values[key] for key in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
