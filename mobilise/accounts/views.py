@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
@@ -17,15 +18,6 @@ from .forms import MembershipAddForm, MembershipRoleForm, OrganisationForm, Prof
 from .models import Membership, Sector
 
 ORGANISATIONS_PER_PAGE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, if the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def organisation_index(request: HttpRequest) -> HttpResponse:
@@ -78,7 +70,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(creator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s has been created") % {"name": organisation.name})
             return redirect(organisation)
@@ -98,7 +90,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.organisation_update(organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The organisation’s details have been saved"))
             return redirect(organisation)
@@ -118,7 +110,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
                 organisation=organisation, user=form.person, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -150,7 +142,7 @@ def membership_change(request: HttpRequest, slug: str, membership_id: int) -> Ht
         try:
             services.membership_update(membership=membership, role=form.cleaned_data["role"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -228,7 +220,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         try:
             services.user_update(user=user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your details have been saved"))
             return redirect("accounts:dashboard")

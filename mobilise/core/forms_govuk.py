@@ -9,6 +9,7 @@ pattern every GOV.UK form follows. Templates call ``govuk_field(form.x)`` and
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -206,6 +207,16 @@ def error_summary_params(*forms_: forms.BaseForm) -> dict[str, Any] | None:
     if not items:
         return None
     return {"titleText": _("There is a problem"), "errorList": items}
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: on the field it names if the form has one,
+    otherwise at the top of the error summary. Services validate; forms only display."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def jinja_globals() -> dict[str, Any]:

@@ -24,15 +24,6 @@ _MAX_OWNER_RADIOS = 8
 _ONS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: on its field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class MissionFilterForm(forms.Form):
     """The index filters: a GET form, so results can be bookmarked and work without JavaScript."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
+from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.sections import mission_sections, outcome_sections
 from mobilise.core.text import paragraphs
 
@@ -24,7 +25,6 @@ from .forms import (
     MissionForm,
     NodeForm,
     OutcomeForm,
-    add_service_errors,
 )
 from .models import Mission, TheoryOfChangeNode
 
@@ -196,7 +196,7 @@ def mission_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, **_mission_fields(form.cleaned_data)
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -237,7 +237,7 @@ def mission_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 **_mission_fields(form.cleaned_data),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Mission updated"))
             return redirect(mission)
@@ -266,7 +266,7 @@ def outcome_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             outcome = services.outcome_create(mission=mission, **_outcome_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Outcome added"))
             return redirect(outcome)
@@ -289,7 +289,7 @@ def outcome_edit(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResp
         try:
             outcome = services.outcome_update(outcome=outcome, **_outcome_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Outcome updated"))
             return redirect(outcome)
@@ -369,7 +369,7 @@ def node_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             node = services.toc_node_create(mission=mission, **_node_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Step ‘%(title)s’ added") % {"title": node.title})
             return redirect(_toc_url(mission))
@@ -393,7 +393,7 @@ def node_edit(request: HttpRequest, slug: str, node_id: int) -> HttpResponse:
         try:
             services.toc_node_update(node=node, **_node_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Step updated"))
             return redirect(_toc_url(node.mission))
@@ -446,7 +446,7 @@ def link_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.toc_link_create(mission=mission, **_link_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Link added"))
             return redirect(_toc_url(mission))
@@ -465,7 +465,7 @@ def link_edit(request: HttpRequest, slug: str, link_id: int) -> HttpResponse:
         try:
             services.toc_link_update(link=link, **_link_fields(form.cleaned_data))
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Link updated"))
             return redirect(_toc_url(link.mission))
