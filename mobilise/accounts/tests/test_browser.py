@@ -15,7 +15,6 @@ from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFac
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 @pytest.fixture(autouse=True)
 def _plain_http(live_settings):
     pass
