@@ -1,0 +1,33 @@
+"""Opinion engine: Pol.is-style opinion groups, maps and statement statistics for deliberation.
+
+``OpinionEngine().fit(votes)`` takes a ``VoteMatrix`` (participants x statements; agree +1,
+disagree -1, pass 0, unseen absent; with moderated-out and meta statements) and finds who is
+clustered, a 2-D map, opinion groups, each group's representative statements, consensus,
+group-aware consensus and statement-routing priority. ``partial_fit`` adds votes and updates
+warm. ``read_polis_export`` / ``write_polis_export`` speak Pol.is's export format, and
+``mobilise.engines.opinion.cli`` is the command-line front end. See docs/opinion-engine.md.
+"""
+
+from ._stats import ConsensusStatement, RepresentativeStatement, adjusted_rand_index
+from .engine import OpinionEngine
+from .polis_io import PolisComment, PolisExport, VoteLog, read_polis_export, write_polis_export
+from .results import GroupVotes, OpinionResult
+from .votes import AGREE, DISAGREE, PASS, VoteMatrix
+
+__all__ = [
+    "AGREE",
+    "DISAGREE",
+    "PASS",
+    "ConsensusStatement",
+    "GroupVotes",
+    "OpinionEngine",
+    "OpinionResult",
+    "PolisComment",
+    "PolisExport",
+    "RepresentativeStatement",
+    "VoteLog",
+    "VoteMatrix",
+    "adjusted_rand_index",
+    "read_polis_export",
+    "write_polis_export",
+]
