@@ -13,6 +13,7 @@ urlpatterns = [
     path("places/", include("mobilise.places.urls")),
     path("missions/", include("mobilise.missions.urls")),
     path("indicators/", include("mobilise.indicators.urls")),
+    path("coalition/", include("mobilise.coalition.urls")),
     path("", include("mobilise.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

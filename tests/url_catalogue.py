@@ -8,10 +8,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mobilise.accounts.models import Membership
 from mobilise.accounts.tests.factories import MembershipFactory, OrganisationFactory, mission_lead
+from mobilise.coalition.tests import factories as coalition
 from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
 from mobilise.places.tests.factories import PlaceFactory
 
-OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators"}
+OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators", "coalition"}
 
 # Anyone may read these.
 PUBLIC = {
@@ -28,9 +29,33 @@ PUBLIC = {
     "missions:index",
     "missions:detail",
     "missions:outcome_detail",
+    "coalition:index",
+    "coalition:place_dashboard",
+    "coalition:mission",
+    "coalition:dashboard",
+    "coalition:pledges_csv",
+    "coalition:opportunities_csv",
+    "coalition:pledge_detail",
+    "coalition:ask_detail",
+    "coalition:offer_detail",
+    "coalition:opportunity_index",
+    "coalition:opportunity_detail",
+    "coalition:session_detail",
+    "coalition:session_calendar",
 }
 # Signed-in people only; anyone signed in may use them.
-SIGNED_IN = {"accounts:dashboard", "accounts:profile_edit", "accounts:organisation_create"}
+SIGNED_IN = {
+    "accounts:dashboard",
+    "accounts:profile_edit",
+    "accounts:organisation_create",
+    # Anyone signed in may ask to join (the page explains who can), pledge or offer as a
+    # resident, sign up to volunteer, and see their own coalition work.
+    "coalition:join",
+    "coalition:pledge_create",
+    "coalition:offer_create",
+    "coalition:signup_create",
+    "coalition:mine",
+}
 # Signed-in people with a right over the object; a resident with no role gets 403.
 PROTECTED = {
     "accounts:organisation_edit",
@@ -49,6 +74,21 @@ PROTECTED = {
     "missions:link_create",
     "missions:link_edit",
     "missions:link_delete",
+    "coalition:members",
+    "coalition:member_decide",
+    "coalition:pledge_progress",
+    "coalition:pledge_flag",
+    "coalition:ask_create",
+    "coalition:ask_close",
+    "coalition:offer_close",
+    "coalition:match_create",
+    "coalition:match_detail",
+    "coalition:opportunity_create",
+    "coalition:opportunity_edit",
+    "coalition:session_create",
+    "coalition:session_edit",
+    "coalition:session_attendance",
+    "coalition:signup_cancel",
 }
 
 
@@ -80,6 +120,25 @@ def build_world() -> dict:
     # The lead also runs the organisation, so one person can open every page.
     lead = mission_lead(organisation)
     Membership.objects.filter(user=lead, organisation=organisation).update(role="admin")
+
+    # The coalition: a request waiting for the lead's decision; the lead's organisation (which
+    # runs the mission) pledges, asks and organises volunteering; another organisation offers.
+    applicant = coalition.CoalitionMemberFactory(mission=mission, status="pending", decided_at=None)
+    offerer = OrganisationFactory(home_place=place)
+    pledge = coalition.PledgeFactory(mission=mission, organisation=organisation)
+    ask = coalition.AskFactory(mission=mission, organisation=organisation, place=place)
+    offer = coalition.OfferFactory(mission=mission, organisation=offerer, place=place)
+    # Matched with a second offer, so the first can still be matched (match_create shows a form).
+    match = coalition.MatchFactory(
+        ask=ask, offer=coalition.OfferFactory(mission=mission, organisation=offerer, place=place)
+    )
+    opportunity = coalition.OpportunityFactory(
+        mission=mission, organisation=organisation, place=place
+    )
+    session = coalition.SessionFactory(opportunity=opportunity)
+    # The lead has a place on another session (on the first, sign-up shows its form).
+    booked = coalition.SessionFactory(opportunity=opportunity, confirmed_count=1)
+    sign_up = coalition.SignUpFactory(session=booked, person=lead)
     return {
         "place": place,
         "organisation": organisation,
@@ -88,6 +147,14 @@ def build_world() -> dict:
         "outcome": outcome,
         "link": link,
         "lead": lead,
+        "applicant": applicant,
+        "pledge": pledge,
+        "ask": ask,
+        "offer": offer,
+        "match": match,
+        "opportunity": opportunity,
+        "session": session,
+        "sign_up": sign_up,
     }
 
 
@@ -100,6 +167,14 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
         "node_id": world["link"].source_id,
         "link_id": world["link"].pk,
         "membership_id": world["membership"].pk,
+        "member_id": world["applicant"].pk,
+        "pledge_id": world["pledge"].pk,
+        "ask_id": world["ask"].pk,
+        "offer_id": world["offer"].pk,
+        "match_id": world["match"].pk,
+        "opportunity_id": world["opportunity"].pk,
+        "session_id": world["session"].pk,
+        "sign_up_id": world["sign_up"].pk,
     }
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)

@@ -2,6 +2,7 @@
 import { initAll } from "govuk-frontend";
 import "htmx.org";
 import { initPlaceMaps } from "./place-map.mjs";
+import "./coalition-main.mjs"; // dashboard charts and the members' map: they start themselves
 
 initAll();
 initPlaceMaps();

@@ -138,7 +138,8 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
                 "legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}
             },
         }
-        kind = "radios" if isinstance(widget, forms.RadioSelect) else "checkboxes"
+        # CheckboxSelectMultiple subclasses RadioSelect in Django, so ask about it first.
+        kind = "checkboxes" if isinstance(widget, forms.CheckboxSelectMultiple) else "radios"
         return {"kind": kind, "params": {**params, **overrides}}
 
     base = {

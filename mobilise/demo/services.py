@@ -11,6 +11,7 @@ from mobilise.missions.models import Mission, Outcome, TheoryOfChangeLink, Theor
 from mobilise.places.models import Place
 
 from . import content
+from .coalition import demo_coalition
 
 
 @dataclass
@@ -132,4 +133,5 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
             contributes_to=national[spec["contributes_to"]],
         )
         summary.missions.append(spec["title"])
+    demo_coalition()
     return summary

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "mobilise.accounts",
     "mobilise.missions",
     "mobilise.indicators",
+    "mobilise.coalition",
     "mobilise.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -274,10 +274,10 @@ def test_mission_page_query_count_is_bounded(
             target=NodeFactory(mission=rich_mission, kind="output"),
         )
         OutcomeFactory(mission=rich_mission)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(12):
         client.get(rich_mission.get_absolute_url())
     client.force_login(lead)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(18):
         response = client.get(rich_mission.get_absolute_url())
     assert "Edit mission" in response.content.decode()
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoalitionConfig(AppConfig):
+    name = "mobilise.coalition"
+    label = "coalition"
+    verbose_name = _("Coalitions")
+
+    def ready(self) -> None:
+        # Mission and place pages show the coalition without importing this app (see core.sections).
+        from mobilise.core.sections import mission_sections, place_sections
+
+        from . import sections
+
+        mission_sections.register("coalition", sections.mission_section, order=20)
+        place_sections.register("coalition", sections.place_section, order=20)
