@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mobilise.accounts.models import Membership
 from mobilise.accounts.tests.factories import MembershipFactory, OrganisationFactory, mission_lead
 from mobilise.coalition.tests import factories as coalition
+from mobilise.indicators.tests.factories import IndicatorFactory, SeriesFactory, TargetFactory
 from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
 from mobilise.places.tests.factories import PlaceFactory
 
@@ -29,6 +30,12 @@ PUBLIC = {
     "missions:index",
     "missions:detail",
     "missions:outcome_detail",
+    "indicators:index",
+    "indicators:detail",
+    "indicators:data_csv",
+    "indicators:map",
+    "indicators:boundaries",
+    "indicators:place",
     "coalition:index",
     "coalition:place_dashboard",
     "coalition:mission",
@@ -74,6 +81,9 @@ PROTECTED = {
     "missions:link_create",
     "missions:link_edit",
     "missions:link_delete",
+    "indicators:import",
+    "indicators:target_edit",
+    "indicators:target_delete",
     "coalition:members",
     "coalition:member_decide",
     "coalition:pledge_progress",
@@ -139,7 +149,12 @@ def build_world() -> dict:
     # The lead has a place on another session (on the first, sign-up shows its form).
     booked = coalition.SessionFactory(opportunity=opportunity, confirmed_count=1)
     sign_up = coalition.SignUpFactory(session=booked, person=lead)
+    # An indicator measuring the outcome, with a target in the place (for the target pages).
+    indicator = IndicatorFactory(code="pm25")
+    indicator.outcomes.add(outcome)
+    TargetFactory(series=SeriesFactory(indicator=indicator), place=place)
     return {
+        "indicator": indicator,
         "place": place,
         "organisation": organisation,
         "membership": admin_membership,
@@ -161,7 +176,9 @@ def build_world() -> dict:
 def url_for(name: str, pattern: URLPattern, world) -> str:
     app = name.split(":")[0]
     values = {
-        "code": world["place"].code,
+        "code": world["indicator"].code if app == "indicators" else world["place"].code,
+        "place_code": world["place"].code,
+        "level": "la",
         "slug": world["organisation"].slug if app == "accounts" else world["mission"].slug,
         "outcome_slug": world["outcome"].slug,
         "node_id": world["link"].source_id,

@@ -12,6 +12,7 @@ from mobilise.places.models import Place
 
 from . import content
 from .coalition import demo_coalition
+from .indicators import demo_indicators
 
 
 @dataclass
@@ -133,5 +134,6 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
             contributes_to=national[spec["contributes_to"]],
         )
         summary.missions.append(spec["title"])
+    demo_indicators()
     demo_coalition()
     return summary

@@ -6,3 +6,13 @@ class IndicatorsConfig(AppConfig):
     name = "mobilise.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        # Places and missions show indicators without importing this app (see core.sections).
+        from mobilise.core.sections import mission_sections, outcome_sections, place_sections
+
+        from . import sections
+
+        place_sections.register("indicators", sections.place_section, order=10)
+        mission_sections.register("indicators", sections.mission_section, order=10)
+        outcome_sections.register("indicators", sections.outcome_section, order=10)

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401 - the indicator pages add their routes here
+from django.urls import path
+
+from . import views, views_import
 
 app_name = "indicators"
 
-urlpatterns: list = []
+# Fixed words come before "<code>/": no indicator may have the code "places", "maps" or "import".
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("import/", views_import.upload, name="import"),
+    path("places/<str:place_code>/", views.place_comparison, name="place"),
+    path("maps/<str:level>.geojson", views.boundaries, name="boundaries"),
+    path("<slug:code>/", views.detail, name="detail"),
+    path("<slug:code>/data.csv", views.data_csv, name="data_csv"),
+    path("<slug:code>/map/", views.map_view, name="map"),
+    path("<slug:code>/targets/<str:place_code>/", views.target_edit, name="target_edit"),
+    path("<slug:code>/targets/<str:place_code>/delete/", views.target_delete, name="target_delete"),
+]

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NOT_HTML = {
     "core:healthz",
+    "indicators:boundaries",
+    "indicators:data_csv",
     "coalition:pledges_csv",
     "coalition:opportunities_csv",
     "coalition:session_calendar",

@@ -1,0 +1,1175 @@
+"""The import itself: read every source, check every row, then write everything or nothing.
+
+1. **Read and check.** Each row is parsed and checked (value, period, place, indicator,
+   breakdowns); problems go to the report with their row and column, and good rows go to a
+   temporary stage table (see ``writer``). Reading carries on after a problem, so one run lists
+   every problem in the file.
+2. **Decide the series.** Breakdown columns become series keys ("Age=16 to 24|Sex=Female"); a row
+   whose breakdown cells are all blank belongs to the headline series (key ""). In Open SDG files
+   a column with one value on every row (often ``Series``) describes the indicator rather than
+   breaking it down, so it is not part of the key. When no row set is all blank, the headline is
+   the series Open SDG shows first (``data_start_values``), else the one with the fewest
+   breakdowns, the most rows, and the first in the file; its ``dimensions`` still say what it is.
+3. **Check keys.** A (series, place, period) that occurs twice is an error if the values differ
+   (a harmless exact repeat is a warning and kept once). ``duplicates="skip"`` instead skips
+   every row of a conflicting key with a warning: which value is right cannot be known.
+4. **Write**, only if there is no error: indicators, series, then one upsert of the observations.
+   The whole import runs in one transaction; an error anywhere, or a dry run, rolls it all back.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+import time
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mobilise.indicators.models import Indicator, Observation, Series
+
+from . import meta as meta_module
+from .meta import IndicatorMeta, MetaError
+from .periods import MONTH, MULTI, QUARTER, SPLIT, YEAR, Period, parse_period
+from .places import PlaceResolver, Resolved
+from .readers import (
+    OPENSDG,
+    TIDY,
+    Source,
+    SourceError,
+    csv_rows,
+    detect_format,
+    normalise_header,
+    open_text,
+)
+from .report import ImportReport, Kind
+from .writer import SeriesCounts, Stage
+
+BATCH = 20_000
+KEY_MAX = 500  # Series.key
+# The stage's duplicate key packs (series, place, period) into one 63-bit integer.
+PERIOD_BITS, PLACE_BITS, SERIES_BITS = 14, 24, 25
+PLACE_SHIFT = PERIOD_BITS
+SERIES_SHIFT = PERIOD_BITS + PLACE_BITS
+_STAGE_KEY = itemgetter(8)  # the packed key's place in a stage row
+
+# --- Columns -----------------------------------------------------------------------------------
+
+# Open SDG columns that are not breakdowns (compared after normalise_header).
+SDG_YEAR, SDG_VALUE, SDG_GEOCODE = "year", "value", "geocode"
+SDG_UNITS = ("units", "unit measure")
+SDG_MULTIPLIER = "unit multiplier"
+SDG_STATUS = "observation status"
+SDG_IGNORED = {"comment", "comments", "notes", "note"}
+# Geography columns name a place; they never form a series.
+SDG_LA_COLUMNS = {
+    "local authority",
+    "local authority district",
+    "lower tier local authority",
+    "upper tier local authority",
+    "unitary authority",
+    "welsh unitary authority",
+    "scottish council area",
+    "waste collection authority",
+    "county",
+    "council",
+}
+SDG_AREA_COLUMNS = ("region", "country", "nation")
+LA_CODE_PREFIXES = ("E06", "E07", "E08", "E09", "E10", "W06", "S12", "N09")
+
+# Tidy columns, by role.
+TIDY_ROLES = {
+    "indicator": {"indicator", "indicator code", "indicator id"},
+    "geocode": {"geocode", "geo code", "area code", "gss code", "ons code", "place code"},
+    "name": {"area name", "place name", "area", "place", "local authority name"},
+    "period": {"period", "time period", "year"},
+    "value": {"value", "obs value", "observation value"},
+    "unit": {"unit", "units", "unit measure"},
+    "status": {"status", "observation status", "obs status"},
+}
+
+STATUS_WORDS = {
+    "": Observation.Status.FINAL,
+    "f": Observation.Status.FINAL,
+    "final": Observation.Status.FINAL,
+    "normal value": Observation.Status.FINAL,
+    "p": Observation.Status.PROVISIONAL,
+    "provisional": Observation.Status.PROVISIONAL,
+    "provisional value": Observation.Status.PROVISIONAL,
+    "e": Observation.Status.ESTIMATED,
+    "estimated": Observation.Status.ESTIMATED,
+    "estimate": Observation.Status.ESTIMATED,
+    "estimated value": Observation.Status.ESTIMATED,
+}
+# Markers publishers put in place of a number that is not available. Treated like a blank cell.
+NOT_AVAILABLE = {"..", ":", "-", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "n/a", "na", "*"}
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def sdg_status(text: str) -> str:
+    """Open SDG's free-text ``Observation status`` as F/P/E (statuses we cannot map are final)."""
+    lowered = text.strip().lower()
+    if "provisional" in lowered:
+        return Observation.Status.PROVISIONAL
+    if any(w in lowered for w in ("estimat", "low reliability", "applied to", "combined", "imput")):
+        return Observation.Status.ESTIMATED
+    return Observation.Status.FINAL
+
+
+def parse_number(text: str) -> float | None:
+    """A cell as a number; ``None`` for "not available" markers; ``ValueError`` otherwise."""
+    text = text.strip()
+    if not text or text.lower() in NOT_AVAILABLE:
+        return None
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    value = float(text)  # ValueError for anything else
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    # "error": one key with different values stops the import; "skip": its rows are skipped
+    # with a warning (the demo uses this for the handful of such keys in the ONS files).
+    duplicates: str = "error"
+    # Open SDG place *names* that match no place: "error", or "warning" to skip their rows.
+    unresolved_names: str = "error"
+    # Tidy rows for an indicator neither in the database nor in the metadata: an error, or
+    # create the indicator with its code as its title.
+    create_indicators: bool = False
+    max_bytes: int | None = None  # uncompressed size limit per file (uploads)
+
+
+class _IndicatorState:
+    __slots__ = (
+        "code",
+        "meta",
+        "existing",
+        "columns",
+        "period_kinds",
+        "split_month",
+        "declared",
+        "opensdg",
+        "units",
+    )
+
+    def __init__(self, code: str, meta: IndicatorMeta, existing: Indicator | None, opensdg: bool):
+        self.code = code
+        self.meta = meta
+        self.existing = existing
+        self.columns: list[str] = []  # breakdown columns, in the order first seen
+        self.period_kinds: dict[str, int] = {}  # period kind → rows
+        self.split_month = 9 if meta.academic_year else 4
+        declared = meta.dimensions
+        if declared is None and existing is not None and existing.dimensions and not opensdg:
+            declared = list(existing.dimensions)
+        self.declared = set(declared) if declared is not None else None
+        self.opensdg = opensdg
+        self.units: dict[str, int] = {}
+
+
+class _SeriesState:
+    __slots__ = ("sidx", "code", "pairs", "unit", "rows", "key", "dimensions")
+
+    def __init__(self, sidx: int, code: str, pairs: tuple[tuple[str, str], ...], unit: str):
+        self.sidx, self.code, self.pairs, self.unit = sidx, code, pairs, unit
+        self.rows = 0
+        self.key = ""
+        self.dimensions: dict[str, str] = {}
+
+
+class Importer:
+    """One import run. Use :func:`run_import` rather than this class directly."""
+
+    def __init__(
+        self, options: ImportOptions, report: ImportReport, resolver: PlaceResolver
+    ) -> None:
+        self.options = options
+        self.report = report
+        self.resolver = resolver
+        self.indicators: dict[str, _IndicatorState] = {}
+        self.series: list[_SeriesState] = []
+        self._series_by_pairs: dict[tuple[str, tuple], int] = {}
+        if resolver.ids and max(resolver.ids.values()) >= 1 << PLACE_BITS:
+            raise NotImplementedError("Place ids this large do not fit the stage's duplicate key.")
+        self.stage = Stage()
+        self.batch: list[tuple] = []
+        self._keys = array("q")
+        self.files: list[str] = []
+        # Parsed periods by split-year start month, then by the cell as written.
+        self._periods: dict[int, dict[Any, tuple[Period, int] | str]] = {4: {}, 9: {}}
+        self._period_index: dict[str, int] = {}
+
+    # --- shared helpers -------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        self.stage.add(self.batch)
+        # Each row's packed (series, place, period) key, 8 bytes a row: enough to tell in memory
+        # whether there are any duplicates at all (see ``_may_have_duplicates``).
+        self._keys.extend(map(_STAGE_KEY, self.batch))
+        self.batch = []
+
+    def _may_have_duplicates(self) -> bool:
+        """Whether any key occurs twice: a sort of 8-byte integers (a fraction of a second for
+        millions of rows) instead of a GROUP BY in the database. Only when there are duplicates
+        does the database work out which rows they are."""
+        if len(self._keys) < 2:
+            return False
+        keys = np.frombuffer(self._keys, dtype=np.int64).copy()
+        keys.sort()
+        return bool((keys[1:] == keys[:-1]).any())
+
+    def _indicator(
+        self, code: str, metas: dict[str, IndicatorMeta], *, opensdg: bool
+    ) -> _IndicatorState | None:
+        state = self.indicators.get(code)
+        if state is not None:
+            return state
+        if not meta_module.CODE_RE.match(code):
+            return None
+        existing = Indicator.objects.filter(code=code).first()
+        meta = metas.get(code)
+        if meta is None:
+            if existing is None and not self.options.create_indicators:
+                return None
+            meta = IndicatorMeta(code=code)
+        state = self.indicators[code] = _IndicatorState(code, meta, existing, opensdg)
+        return state
+
+    def _series(self, state: _IndicatorState, pairs: tuple, unit: str) -> _SeriesState:
+        key = (state.code, pairs)
+        sidx = self._series_by_pairs.get(key)
+        if sidx is None:
+            sidx = self._series_by_pairs[key] = len(self.series)
+            self.series.append(_SeriesState(sidx, state.code, pairs, unit))
+            for name, _value in pairs:
+                if name not in state.columns:
+                    state.columns.append(name)
+        return self.series[sidx]
+
+    def _period(self, raw: Any, split_month: int) -> tuple[Period, int] | str:
+        """The period and its index in this import (part of the duplicate key), or a message.
+        Callers look in ``self._periods[split_month]`` first: this is the slow path."""
+        text = str(raw).strip() if raw is not None else ""
+        try:
+            period = parse_period(text, split_month) if text else None
+        except ValueError as exc:
+            found: tuple[Period, int] | str = str(exc)
+        else:
+            if period is None:
+                found = _("The period is blank.")
+            else:
+                index = self._period_index.setdefault(period.text, len(self._period_index))
+                if index >= 1 << PERIOD_BITS:
+                    found = _("Too many different periods in one import.")
+                else:
+                    found = (period, index)
+        self._periods.setdefault(split_month, {})[raw] = found
+        return found
+
+    def _place_problem(
+        self, resolved: Resolved, *, file: str, row: int, column: str, value: str, name: bool
+    ) -> bool:
+        """Report a place problem. True when the row can still be used."""
+        kind = resolved.kind
+        if kind == Kind.PLACE_RECODED:
+            self.report.warning(
+                kind, resolved.message, file=file, row=row, column=column, value=value
+            )
+            return True
+        if kind in (Kind.NOT_HELD, Kind.NO_PLACE) or (
+            kind == Kind.UNKNOWN_PLACE and name and self.options.unresolved_names == "warning"
+        ):
+            self.report.warning(
+                kind, resolved.message, file=file, row=row, column=column, value=value
+            )
+            self.report.rows_skipped += 1
+            return False
+        self.report.error(kind, resolved.message, file=file, row=row, column=column, value=value)
+        return False
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def read_source(self, source: Source) -> None:
+        file_no = len(self.files)
+        self.files.append(source.name)
+        self.report.sources.append(source.name)
+        name = source.name
+        try:
+            text = open_text(source, max_bytes=self.options.max_bytes)
+        except SourceError as exc:
+            self.report.error(Kind.BAD_FILE, str(exc), file=name)
+            return
+        try:
+            with text:
+                rows = csv_rows(text)
+                try:
+                    header = [h.strip() for h in next(rows)]
+                except StopIteration:
+                    self.report.error(Kind.BAD_FILE, _("The file is empty."), file=name)
+                    return
+                format = (
+                    source.format if source.format in (OPENSDG, TIDY) else detect_format(header)
+                )
+                if format is None:
+                    self.report.error(
+                        Kind.UNKNOWN_FORMAT,
+                        _(
+                            "Cannot tell the format from the first row. An Open SDG file has "
+                            "Year and Value columns; a tidy file has indicator, geocode, period "
+                            "and value columns."
+                        ),
+                        file=name,
+                        row=1,
+                    )
+                    return
+                if format == OPENSDG:
+                    self._read_opensdg(source, header, rows, file_no)
+                else:
+                    metas = self._tidy_metas(source)
+                    if metas is not None:
+                        self.read_tidy(header, rows, file=name, file_no=file_no, metas=metas)
+        except UnicodeDecodeError:
+            self.report.error(
+                Kind.BAD_FILE,
+                _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
+                file=name,
+            )
+        except SourceError as exc:
+            self.report.error(Kind.BAD_FILE, str(exc), file=name)
+        except csv.Error as exc:
+            self.report.error(
+                Kind.BAD_FILE, _("Not a readable CSV file: %(error)s") % {"error": exc}, file=name
+            )
+        except (OSError, EOFError) as exc:  # a truncated gzip, a broken upload
+            self.report.error(
+                Kind.BAD_FILE, _("The file cannot be read: %(error)s") % {"error": exc}, file=name
+            )
+
+    def _tidy_metas(self, source: Source) -> dict[str, IndicatorMeta] | None:
+        try:
+            if source.meta_text is not None:
+                return meta_module.tidy_meta(meta_module.parse_front_matter(source.meta_text))
+            if source.meta_path is not None:
+                return meta_module.read_tidy_meta(source.meta_path)
+        except MetaError as exc:
+            self.report.error(Kind.BAD_META, str(exc), file=source.name)
+            return None
+        return {}
+
+    def _opensdg_meta(self, source: Source) -> IndicatorMeta | None:
+        code = source.code
+        try:
+            if source.meta_text is not None:
+                data = meta_module.parse_front_matter(source.meta_text)
+                code = code or (
+                    meta_module.sdg_code(str(data["indicator_number"]))
+                    if data.get("indicator_number")
+                    else None
+                )
+                if code:
+                    return meta_module.opensdg_meta(data, code)
+            elif source.meta_path is not None:
+                return meta_module.read_opensdg_meta(source.meta_path, code)
+        except MetaError as exc:
+            self.report.error(Kind.BAD_META, str(exc), file=source.name)
+            return None
+        if code:
+            return meta_module.opensdg_meta({}, code)
+        self.report.error(
+            Kind.BAD_META,
+            _(
+                "Cannot tell which indicator this is: name the file indicator_<id>.csv, or give "
+                "its metadata (with indicator_number) or an indicator code."
+            ),
+            file=source.name,
+        )
+        return None
+
+    def _read_opensdg(self, source: Source, header: list[str], rows, file_no: int) -> None:
+        report, file = self.report, source.name
+        meta = self._opensdg_meta(source)
+        if meta is None:
+            return
+        names = [normalise_header(h) for h in header]
+        missing = [
+            label for label, key in (("Year", SDG_YEAR), ("Value", SDG_VALUE)) if key not in names
+        ]
+        if missing:
+            for label in missing:
+                report.error(
+                    Kind.MISSING_COLUMN,
+                    _("There is no “%(column)s” column.") % {"column": label},
+                    file=file,
+                    row=1,
+                    column=label,
+                )
+            return
+        state = self._indicator(meta.code, {meta.code: meta}, opensdg=True)
+        if state is None:  # an invalid code from a file name or metadata
+            report.error(
+                Kind.UNKNOWN_INDICATOR,
+                _("“%(code)s” is not a usable indicator code.") % {"code": meta.code},
+                file=file,
+            )
+            return
+        i_year, i_value = names.index(SDG_YEAR), names.index(SDG_VALUE)
+        i_code = names.index(SDG_GEOCODE) if SDG_GEOCODE in names else None
+        i_units = [names.index(u) for u in SDG_UNITS if u in names]
+        i_mult = names.index(SDG_MULTIPLIER) if SDG_MULTIPLIER in names else None
+        i_status = names.index(SDG_STATUS) if SDG_STATUS in names else None
+        la_cols = [(i, header[i]) for i, n in enumerate(names) if n in SDG_LA_COLUMNS]
+        area_cols = {n: (i, header[i]) for i, n in enumerate(names) if n in SDG_AREA_COLUMNS}
+        region = area_cols.get("region")
+        country = area_cols.get("country") or area_cols.get("nation")
+        used = {i_year, i_value, i_code, i_mult, i_status, *i_units}
+        used |= {i for i, _h in la_cols} | {i for i, _h in area_cols.values()}
+        dims = [
+            (i, header[i])
+            for i, n in enumerate(names)
+            if i not in used and n not in SDG_IGNORED and header[i]
+        ]
+        dim_idx = [i for i, _h in dims]
+        dim_names = [h for _i, h in dims]
+        coverage = meta_module.national_coverage_code(meta.national_coverage)
+        width = len(header)
+
+        periods = self._periods.setdefault(state.split_month, {})
+        place_cache: dict = {}
+        series_cache: dict = {}
+        unit_cache: dict = {}
+        status_cache: dict = {}
+        batch = self.batch
+        read = blank = 0
+        split = state.split_month
+        kinds = state.period_kinds
+        for row_no, row in enumerate(rows, start=2):
+            read += 1
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            raw_value = row[i_value].strip()
+            if not raw_value:
+                blank += 1
+                continue
+            ok = True
+            try:
+                value = float(raw_value)
+                if not math.isfinite(value):
+                    raise ValueError
+            except ValueError:
+                try:
+                    value = parse_number(raw_value)
+                except ValueError:
+                    value = None
+                    ok = False
+                    report.error(
+                        Kind.NON_NUMERIC,
+                        _("“%(value)s” is not a number.") % {"value": raw_value},
+                        file=file,
+                        row=row_no,
+                        column=header[i_value],
+                        value=raw_value,
+                    )
+                else:
+                    if value is None:
+                        blank += 1
+                        continue
+            raw_period = row[i_year]
+            entry = periods.get(raw_period) or self._period(raw_period, split)
+            if entry.__class__ is str:
+                report.error(
+                    Kind.BAD_PERIOD,
+                    entry,
+                    file=file,
+                    row=row_no,
+                    column=header[i_year],
+                    value=raw_period,
+                )
+                ok = False
+                year = None
+            else:
+                period, pidx = entry
+                kinds[period.kind] = kinds.get(period.kind, 0) + 1
+                year = int(period.start)
+            # Where: cached by everything that decides it.
+            code = row[i_code].strip() if i_code is not None else ""
+            la = next(((row[i].strip(), h) for i, h in la_cols if row[i].strip()), ("", ""))
+            reg = row[region[0]].strip() if region else ""
+            ctry = row[country[0]].strip() if country else ""
+            place_key = (code, la[0], reg, ctry, year)
+            where = place_cache.get(place_key)
+            if where is None:
+                where = place_cache[place_key] = self._sdg_place(
+                    code,
+                    la,
+                    reg,
+                    ctry,
+                    year,
+                    header[i_code] if i_code is not None else "GeoCode",
+                    region[1] if region else "",
+                    country[1] if country else "",
+                    coverage,
+                    meta,
+                )
+            resolved, column, cell, by_name = where
+            place_id = resolved.place_id
+            if resolved.kind is not None and not self._place_problem(
+                resolved, file=file, row=row_no, column=column, value=cell, name=by_name
+            ):
+                ok = False
+            # Which series.
+            unit_key = (tuple(row[i] for i in i_units), row[i_mult] if i_mult is not None else "")
+            unit = unit_cache.get(unit_key)
+            if unit is None:
+                unit = unit_cache[unit_key] = _sdg_unit(*unit_key)
+            dims_key = tuple(row[i].strip() for i in dim_idx)
+            series = series_cache.get(dims_key)
+            if series is None:
+                pairs = tuple(sorted((n, v) for n, v in zip(dim_names, dims_key, strict=True) if v))
+                series = series_cache[dims_key] = self._series(state, pairs, unit)
+            if unit != series.unit:
+                if not series.unit:
+                    series.unit = unit
+                elif unit:
+                    report.warning(
+                        Kind.INCONSISTENT_UNIT,
+                        _(
+                            "The unit changes within one series (“%(first)s”, then “%(unit)s”); the first is kept."
+                        )
+                        % {"first": series.unit, "unit": unit},
+                        file=file,
+                        row=row_no,
+                        value=unit,
+                    )
+            if not ok:
+                continue
+            series.rows += 1
+            raw_status = row[i_status] if i_status is not None else ""
+            status = status_cache.get(raw_status)
+            if status is None:
+                status = status_cache[raw_status] = sdg_status(raw_status)
+            batch.append(
+                (
+                    file_no,
+                    row_no,
+                    series.sidx,
+                    place_id,
+                    period.text,
+                    period.start,
+                    value,
+                    status,
+                    (series.sidx << SERIES_SHIFT) | (place_id << PLACE_SHIFT) | pidx,
+                )
+            )
+            if len(batch) >= BATCH:
+                self._flush()
+                batch = self.batch
+        report.rows_read += read
+        report.rows_blank += blank
+
+    def _sdg_place(
+        self,
+        code: str,
+        la: tuple[str, str],
+        region: str,
+        country: str,
+        year: int | None,
+        code_column: str,
+        region_column: str,
+        country_column: str,
+        coverage: str | None,
+        meta: IndicatorMeta,
+    ) -> tuple[Resolved, str, str, bool]:
+        """(where, the column that decided it, its value, whether it was a name)."""
+        resolver = self.resolver
+        la_name, la_column = la
+        if la_name:
+            if code and code[:3] in LA_CODE_PREFIXES:
+                resolved = resolver.code(code)
+                if resolved.kind != Kind.UNKNOWN_PLACE:
+                    return resolved, code_column, code, False
+            # GeoCode is blank or holds the region (4-2-2, 4-c-1, 11-6-1): the name wins.
+            return resolver.name(la_name, level="la", year=year), la_column, la_name, True
+        if code:
+            return resolver.code(code), code_column, code, False
+        if region:
+            return resolver.name(region, level="area", year=year), region_column, region, True
+        if country:
+            return resolver.name(country, level="area", year=year), country_column, country, True
+        if coverage:
+            resolved = resolver.code(coverage)
+            if resolved.kind == Kind.NOT_HELD:
+                resolved = Resolved(
+                    None,
+                    Kind.NOT_HELD,
+                    _(
+                        "Rows without a place are for the indicator's national coverage, "
+                        "%(coverage)s, which is not a place Mobilise holds; they were skipped."
+                    )
+                    % {"coverage": meta.national_coverage},
+                )
+            return resolved, "", "", False
+        return (
+            Resolved(
+                None,
+                Kind.NO_PLACE,
+                _(
+                    "Rows without a GeoCode or place name were skipped: without the metadata "
+                    "(national_geographical_coverage) it is not known where they are."
+                ),
+            ),
+            "",
+            "",
+            False,
+        )
+
+    def read_tidy(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        file: str,
+        file_no: int,
+        metas: dict[str, IndicatorMeta],
+        first_row: int = 2,
+    ) -> None:
+        """Tidy rows: one observation per row, in columns named by ``header``."""
+        report, resolver = self.report, self.resolver
+        names = [normalise_header(str(h)) for h in header]
+        roles: dict[str, int] = {}
+        for role, aliases in TIDY_ROLES.items():
+            for i, n in enumerate(names):
+                if n in aliases and i not in roles.values():
+                    roles[role] = i
+                    break
+        single_code = next(iter(metas)) if len(metas) == 1 else None
+        missing = []
+        if "indicator" not in roles and single_code is None:
+            missing.append("indicator")
+        if "geocode" not in roles and "name" not in roles:
+            missing.append("geocode")
+        missing += [role for role in ("period", "value") if role not in roles]
+        if missing:
+            for column in missing:
+                report.error(
+                    Kind.MISSING_COLUMN,
+                    _("There is no “%(column)s” column.") % {"column": column},
+                    file=file,
+                    row=1,
+                    column=column,
+                )
+            return
+        i_ind = roles.get("indicator")
+        i_code = roles.get("geocode")
+        i_name = roles.get("name")
+        i_period, i_value = roles["period"], roles["value"]
+        i_unit, i_status = roles.get("unit"), roles.get("status")
+        dims = [
+            (i, str(header[i]).strip())
+            for i in range(len(header))
+            if i not in roles.values() and str(header[i]).strip()
+        ]
+        dim_idx = [i for i, _h in dims]
+        dim_names = [h for _i, h in dims]
+        h_value, h_period = str(header[i_value]), str(header[i_period])
+        h_code = str(header[i_code]) if i_code is not None else ""
+        h_ind = str(header[i_ind]) if i_ind is not None else ""
+        width = len(header)
+
+        ids = resolver.ids
+        ind_cache: dict[str, _IndicatorState | None] = {}
+        # Per indicator: the positions of breakdown columns it may not use.
+        forbidden: dict[str, list[int]] = {}
+        all_periods = self._periods
+        series_cache: dict = {}
+        status_cache: dict = {}
+        batch = self.batch
+        read = blank = 0
+        for row_no, row in enumerate(rows, start=first_row):
+            read += 1
+            if len(row) < width:
+                row = list(row) + [""] * (width - len(row))
+            ok = True
+            # The value.
+            raw_value = row[i_value]
+            if raw_value.__class__ is float:
+                value = raw_value
+                if value != value or value in (math.inf, -math.inf):
+                    ok = False
+                    report.error(
+                        Kind.NON_NUMERIC,
+                        _("“%(value)s” is not a number.") % {"value": raw_value},
+                        file=file,
+                        row=row_no,
+                        column=h_value,
+                        value=raw_value,
+                    )
+            else:
+                text = (
+                    raw_value.strip()
+                    if raw_value.__class__ is str
+                    else ("" if raw_value is None else str(raw_value))
+                )
+                if not text:
+                    blank += 1
+                    continue
+                try:
+                    value = float(text)
+                    if not math.isfinite(value):
+                        raise ValueError
+                except ValueError:
+                    try:
+                        value = parse_number(text)
+                    except ValueError:
+                        ok = False
+                        report.error(
+                            Kind.NON_NUMERIC,
+                            _("“%(value)s” is not a number.") % {"value": text},
+                            file=file,
+                            row=row_no,
+                            column=h_value,
+                            value=text,
+                        )
+                    else:
+                        if value is None:
+                            blank += 1
+                            continue
+            # The indicator.
+            code = row[i_ind] if i_ind is not None else single_code
+            if code.__class__ is not str:
+                code = "" if code is None else str(code)
+            code = code.strip()
+            state = ind_cache.get(code, False)
+            if state is False:
+                state = ind_cache[code] = self._indicator(code, metas, opensdg=False)
+                if state is not None:
+                    forbidden[code] = (
+                        [i for i, n in dims if n not in state.declared]
+                        if state.declared is not None
+                        else []
+                    )
+            if state is None:
+                ok = False
+                if not code:
+                    message = _("The indicator code is blank.")
+                elif not meta_module.CODE_RE.match(code):
+                    message = _(
+                        "“%(code)s” is not a usable indicator code (letters, digits and dashes)."
+                    ) % {"code": code}
+                else:
+                    message = _(
+                        "There is no indicator “%(code)s”: describe it in the metadata file "
+                        "(title, unit, source) to create it."
+                    ) % {"code": code}
+                report.error(
+                    Kind.UNKNOWN_INDICATOR, message, file=file, row=row_no, column=h_ind, value=code
+                )
+                split = 4
+            else:
+                split = state.split_month
+                for i in forbidden[code]:
+                    if str(row[i]).strip():
+                        ok = False
+                        report.error(
+                            Kind.UNKNOWN_DIMENSION,
+                            _(
+                                "%(indicator)s has no breakdown “%(column)s” (it has: %(declared)s). "
+                                "Declare it in the metadata's dimensions to add it."
+                            )
+                            % {
+                                "indicator": code,
+                                "column": header[i],
+                                "declared": ", ".join(sorted(state.declared)) or _("none"),
+                            },
+                            file=file,
+                            row=row_no,
+                            column=str(header[i]),
+                            value=row[i],
+                        )
+            # The period.
+            raw_period = row[i_period]
+            entry = all_periods[split].get(raw_period) or self._period(raw_period, split)
+            if entry.__class__ is str:
+                ok = False
+                period = None
+                report.error(
+                    Kind.BAD_PERIOD, entry, file=file, row=row_no, column=h_period, value=raw_period
+                )
+            else:
+                period, pidx = entry
+                if state is not None:
+                    kinds = state.period_kinds
+                    kinds[period.kind] = kinds.get(period.kind, 0) + 1
+            # The place.
+            place_code = row[i_code] if i_code is not None else ""
+            if place_code.__class__ is not str:
+                place_code = "" if place_code is None else str(place_code)
+            place_id = ids.get(place_code)
+            if place_id is None:
+                place_code = place_code.strip()
+                if place_code:
+                    resolved, column, cell = resolver.code(place_code), h_code, place_code
+                    by_name = False
+                elif i_name is not None and str(row[i_name]).strip():
+                    cell = str(row[i_name]).strip()
+                    year = int(period.start) if period is not None else None
+                    resolved, column, by_name = (
+                        resolver.name(cell, level="la", year=year),
+                        str(header[i_name]),
+                        False,
+                    )
+                    if resolved.kind == Kind.UNKNOWN_PLACE:
+                        # A region or nation written out ("London", "Wales").
+                        area = resolver.name(cell, level="area", year=year)
+                        resolved = area if area.kind is None else resolved
+                else:
+                    resolved = Resolved(None, Kind.UNKNOWN_PLACE, _("The place code is blank."))
+                    column, cell, by_name = h_code, "", False
+                place_id = resolved.place_id
+                if resolved.kind is not None and not self._place_problem(
+                    resolved, file=file, row=row_no, column=column, value=cell, name=by_name
+                ):
+                    ok = False
+            if state is None or not ok:
+                continue
+            # The series.
+            unit = row[i_unit].strip() if i_unit is not None and row[i_unit] else ""
+            if dim_idx:
+                dims_key = (code, tuple(str(row[i]).strip() for i in dim_idx))
+            else:
+                dims_key = code
+            series = series_cache.get(dims_key)
+            if series is None:
+                values = dims_key[1] if dim_idx else ()
+                pairs = tuple(sorted((n, v) for n, v in zip(dim_names, values, strict=True) if v))
+                series = series_cache[dims_key] = self._series(state, pairs, unit)
+            if unit != series.unit:
+                if not series.unit:
+                    series.unit = unit
+                elif unit:
+                    report.error(
+                        Kind.INCONSISTENT_UNIT,
+                        _(
+                            "The unit changes within one series (“%(first)s” before, “%(unit)s” here)."
+                        )
+                        % {"first": series.unit, "unit": unit},
+                        file=file,
+                        row=row_no,
+                        column=str(header[i_unit]),
+                        value=unit,
+                    )
+                    continue
+            if i_status is not None:
+                raw_status = row[i_status]
+                status = status_cache.get(raw_status)
+                if status is None:
+                    status = STATUS_WORDS.get(str(raw_status or "").strip().lower())
+                    if status is None:
+                        report.error(
+                            Kind.BAD_STATUS,
+                            _(
+                                "“%(value)s” is not a status: use F (final), P (provisional) or E (estimated)."
+                            )
+                            % {"value": raw_status},
+                            file=file,
+                            row=row_no,
+                            column=str(header[i_status]),
+                            value=raw_status,
+                        )
+                        continue
+                    status_cache[raw_status] = status
+            else:
+                status = "F"
+            series.rows += 1
+            batch.append(
+                (
+                    file_no,
+                    row_no,
+                    series.sidx,
+                    place_id,
+                    period.text,
+                    period.start,
+                    value,
+                    status,
+                    (series.sidx << SERIES_SHIFT) | (place_id << PLACE_SHIFT) | pidx,
+                )
+            )
+            if len(batch) >= BATCH:
+                self._flush()
+                batch = self.batch
+        report.rows_read += read
+        report.rows_blank += blank
+
+    # --- deciding and writing -------------------------------------------------------------------
+
+    def finish(self) -> None:
+        self._flush()
+        report = self.report
+        self._decide_series()
+        deduplicated = self._may_have_duplicates() and self._check_duplicates()
+        if not report.ok:
+            return
+        if deduplicated:
+            counts_by_sidx = self.stage.rows_per_series()
+        else:  # every staged row is still there: the counts kept while reading are exact
+            counts_by_sidx = {s.sidx: s.rows for s in self.series if s.rows}
+        written: dict[str, Indicator] = {}
+        mapping: list[tuple[int, int, bool]] = []
+        for code, state in self.indicators.items():
+            indicator, created = self._write_indicator(state, counts_by_sidx)
+            written[code] = indicator
+            result = report.indicator(code)
+            result.title = indicator.title
+            result.created = created
+            mine = [s for s in self.series if s.code == code and counts_by_sidx.get(s.sidx)]
+            existing = {s.key: s for s in Series.objects.filter(indicator=indicator)}
+            new, changed = [], []
+            for s in mine:
+                s.unit = s.unit or indicator.unit  # tidy rows often leave the unit to the metadata
+                row = existing.get(s.key)
+                if row is None:
+                    new.append(
+                        Series(
+                            indicator=indicator,
+                            key=s.key,
+                            dimensions=s.dimensions,
+                            unit=s.unit[:100],
+                        )
+                    )
+                elif row.dimensions != s.dimensions or row.unit != s.unit[:100]:
+                    row.dimensions, row.unit = s.dimensions, s.unit[:100]
+                    changed.append(row)
+            before = set(existing)
+            for row in Series.objects.bulk_create(new):
+                existing[row.key] = row
+            if changed:
+                Series.objects.bulk_update(changed, ["dimensions", "unit"])
+            for s in mine:
+                mapping.append((s.sidx, existing[s.key].pk, s.key in before))
+            result.series = len(mine)
+            result.series_created = len(new)
+        self.stage.map_series(mapping)
+        self.stage.analyze()
+        counts = self.stage.compare()
+        existed_by_sidx = {sidx: existed for sidx, _id, existed in mapping}
+        for sidx, _series_id, existed in mapping:
+            if not existed:
+                counts[sidx] = SeriesCounts(created=counts_by_sidx[sidx])
+        by_sidx = {s.sidx: s for s in self.series}
+        for sidx, c in counts.items():
+            result = report.indicator(by_sidx[sidx].code)
+            result.rows += c.created + c.updated + c.unchanged
+            result.observations_created += c.created
+            result.observations_updated += c.updated
+            result.observations_unchanged += c.unchanged
+            report.created += c.created
+            report.updated += c.updated
+            report.unchanged += c.unchanged
+        new_rows = any(not existed for _s, _id, existed in mapping)
+        changed_old = any(
+            (c.created or c.updated) for sidx, c in counts.items() if existed_by_sidx.get(sidx)
+        )
+        if new_rows or changed_old:
+            self.stage.write(new_series=new_rows, existing_series=changed_old)
+
+    def _decide_series(self) -> None:
+        by_code: dict[str, list[_SeriesState]] = {}
+        for s in self.series:
+            by_code.setdefault(s.code, []).append(s)
+        for code, series in by_code.items():
+            state = self.indicators[code]
+            live = [s for s in series if s.rows] or series
+            constant: set[str] = set()
+            if state.opensdg:
+                for column in state.columns:
+                    values = {dict(s.pairs).get(column, "") for s in live}
+                    if len(values) == 1 and "" not in values:
+                        constant.add(column)
+            for s in series:
+                s.pairs = tuple(p for p in s.pairs if p[0] not in constant)
+                s.dimensions = dict(s.pairs)
+                s.key = _key(s.pairs)
+            state.columns = [c for c in state.columns if c not in constant]
+            if not any(not s.pairs for s in live):
+                start = {k: v for k, v in state.meta.start_values.items() if k in state.columns}
+                candidates = [
+                    s
+                    for s in live
+                    if start and all(s.dimensions.get(k) == v for k, v in start.items())
+                ]
+                candidates = candidates or live
+                headline = min(candidates, key=lambda s: (len(s.pairs), -s.rows, s.sidx))
+                headline.key = ""
+
+    def _check_duplicates(self) -> bool:
+        """Report keys that occur more than once and drop the rows that are not imported.
+        True when the stage changed."""
+        report = self.report
+        total, groups = self.stage.duplicates()
+        if not total:
+            return False
+        by_sidx = {s.sidx: s for s in self.series}
+        conflicting = 0
+        for group in groups:
+            series = by_sidx[group.sidx]
+            place = self.resolver.place(group.place_id)
+            rows = [row for _f, row, _v in group.rows]
+            file = self.files[group.rows[0][0]] if group.rows else ""
+            what = _("%(indicator)s%(series)s, %(place)s (%(code)s), %(period)s") % {
+                "indicator": series.code,
+                "series": f" [{series.key}]" if series.key else "",
+                "place": place.name,
+                "code": place.code,
+                "period": group.period,
+            }
+            rows_text = ", ".join(str(r) for r in rows)
+            if group.distinct_values > 1:
+                conflicting += 1
+                values = ", ".join(_format_number(v) for _f, _r, v in group.rows)
+                message = _(
+                    "%(what)s appears on rows %(rows)s with different values (%(values)s)."
+                ) % {
+                    "what": what,
+                    "rows": rows_text,
+                    "values": values,
+                }
+                if self.options.duplicates == "skip":
+                    report.warning(
+                        Kind.DUPLICATE_KEY,
+                        message + " " + _("None of them was imported."),
+                        file=file,
+                        row=rows[0] if rows else None,
+                        count=1,
+                    )
+                else:
+                    report.error(
+                        Kind.DUPLICATE_KEY, message, file=file, row=rows[0] if rows else None
+                    )
+            else:
+                report.warning(
+                    Kind.DUPLICATE_KEY,
+                    _(
+                        "%(what)s is repeated on rows %(rows)s with the same value; it was imported once."
+                    )
+                    % {"what": what, "rows": rows_text},
+                    file=file,
+                    row=rows[0] if rows else None,
+                )
+        hidden = total - len(groups)
+        if hidden and self.options.duplicates != "skip":
+            # The first groups are listed; the rest are counted without detail.
+            report.count_unlisted_errors(Kind.DUPLICATE_KEY, hidden)
+        if self.options.duplicates == "skip":
+            dropped, _keys = self.stage.drop_duplicates()
+            report.rows_skipped += dropped
+        else:
+            report.rows_skipped += self.stage.drop_identical_duplicates()
+        return True
+
+    def _write_indicator(
+        self, state: _IndicatorState, rows_by_sidx: dict[int, int]
+    ) -> tuple[Indicator, bool]:
+        meta, existing = state.meta, state.existing
+        values: dict[str, Any] = {}
+        for name in IndicatorMeta.MODEL_FIELDS:
+            value = getattr(meta, name)
+            if value is not None:
+                values[name] = value
+        if existing is not None and meta.polarity_is_default:
+            values.pop("polarity", None)  # a person may have changed it since
+        if meta.periodicity is None and state.period_kinds:
+            values["periodicity"] = _periodicity(state.period_kinds, academic=meta.academic_year)
+        # Breakdowns only accumulate: a file with some of an indicator's breakdowns must not make
+        # the others unknown to the next import.
+        known = list(existing.dimensions or []) if existing is not None else []
+        values["dimensions"] = known + [c for c in state.columns if c not in known]
+        if "unit" not in values:
+            units = [s.unit for s in self.series if s.code == state.code and s.key == "" and s.unit]
+            if units:
+                values["unit"] = units[0][:100]
+        if existing is None:
+            values.setdefault("title", state.code)
+            indicator = Indicator.objects.create(code=state.code, **values)
+            return indicator, True
+        changed = [name for name, value in values.items() if getattr(existing, name) != value]
+        if changed:
+            for name in changed:
+                setattr(existing, name, values[name])
+            existing.save(update_fields=[*changed, "updated_at"])
+        return existing, False
+
+
+def _key(pairs: tuple[tuple[str, str], ...]) -> str:
+    key = "|".join(f"{name}={value}" for name, value in pairs)
+    if len(key) > KEY_MAX:
+        digest = hashlib.sha1(key.encode()).hexdigest()[:16]
+        key = key[: KEY_MAX - 18] + "#" + digest
+    return key
+
+
+def _sdg_unit(units: tuple[str, ...], multiplier: str) -> str:
+    unit = next((u.strip() for u in units if u.strip()), "")
+    multiplier = multiplier.strip()
+    if multiplier and multiplier.lower() not in ("units", "unit", "1"):
+        unit = f"{unit} ({multiplier.lower()})" if unit else multiplier
+    return unit
+
+
+def _periodicity(kinds: dict[str, int], *, academic: bool) -> str:
+    """The periodicity the periods show: one kind of period for nine rows in ten, else irregular
+    (3-b-1 is financial years with one "2010/20" row; that does not make it irregular)."""
+    P = Indicator.Periodicity
+    kind, rows = max(kinds.items(), key=lambda kv: kv[1])
+    if rows < 0.9 * sum(kinds.values()):
+        return P.IRREGULAR
+    return {
+        YEAR: P.ANNUAL,
+        QUARTER: P.QUARTERLY,
+        MONTH: P.MONTHLY,
+        SPLIT: P.ACADEMIC_YEAR if academic else P.FINANCIAL_YEAR,
+        MULTI: P.MULTI_YEAR,
+    }[kind]
+
+
+def _format_number(value: float) -> str:
+    return f"{value:g}"
+
+
+def run_import(
+    read: Any,
+    *,
+    options: ImportOptions | None = None,
+    resolver: PlaceResolver | None = None,
+) -> ImportReport:
+    """Run ``read(importer)`` (which feeds sources or rows to the importer) and finish the import
+    in one transaction: written only when there is no error and it is not a dry run."""
+    options = options or ImportOptions()
+    report = ImportReport(dry_run=options.dry_run)
+    started = time.perf_counter()
+    resolver = resolver or PlaceResolver.from_database()
+    with transaction.atomic():
+        importer = Importer(options, report, resolver)
+        try:
+            read(importer)
+            importer.finish()
+            importer.stage.close()
+        finally:
+            importer.stage.release()
+        if report.ok and not options.dry_run:
+            report.written = True
+        else:
+            # Nothing stays: not the indicators, not the series.
+            transaction.set_rollback(True)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,380 @@
+"""Which place a row is about: from an ONS (GSS) code, or from a local authority's name.
+
+Codes are looked up among the places Mobilise holds, retired codes included (they are places with
+``valid_to``), so data published on pre-2019 codes stays on the authorities it describes. Codes we
+do not hold fall in three groups:
+
+* areas outside our geography: Great Britain (K03), England and Wales (K04), Inner and Outer
+  London (E13), combined authorities (E47), the Greater London Authority (E61)… These are real
+  places, just not ones missions are set for: a warning, and the row is skipped;
+* codes that the mySociety lookup knows as another spelling of a place we hold (St Albans'
+  pre-2020 code E07000100 is E07000240 today): recorded against that place, with a warning;
+* anything else of a kind we hold (a well-formed E06… we have never heard of) is an error: most
+  likely a typo, and importing it against nothing would lose the row silently.
+
+Names go through the mySociety "UK local authority names and codes" lookup (shipped trimmed in
+``mobilise/data/indicators/lookups``), which lists official names, common names and misspellings
+("Bristol, City of", "City of Bristol", "Bristol UA"…). Names are compared after normalising case,
+accents, "&"/"and", "St."/"Saint" and punctuation, then again without council words ("City of",
+"Borough Council", "UA"…). When one name fits several places (Buckinghamshire the county until
+2019 and the unitary since 2020), the place whose years cover the row's period wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from .report import Kind
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "data" / "indicators"
+LOOKUP_FILE = SHIPPED_DIR / "lookups" / "la-names.csv.gz"
+
+CODE_RE = re.compile(r"^[EKNSW]\d{8}$")
+# Kinds of area Mobilise holds as places (see mobilise.places.sources.KIND_BY_PREFIX).
+HELD_PREFIXES = frozenset(
+    {
+        "K02",
+        "E92",
+        "W92",
+        "S92",
+        "N92",
+        "E12",
+        "E10",
+        "E06",
+        "E07",
+        "E08",
+        "E09",
+        "W06",
+        "S12",
+        "N09",
+    }
+)
+NOT_HELD_PREFIXES = {
+    "K03": "Great Britain",
+    "K04": "England and Wales",
+    "E13": "Inner or Outer London",
+    "E11": "a metropolitan county",
+    "E47": "a combined authority",
+    "E61": "the Greater London Authority",
+    "E15": "a European electoral region",
+}
+# Names of areas we do not hold, as publishers write them.
+NOT_HELD_NAMES = {
+    "great britain": "K03000001",
+    "gb": "K03000001",
+    "england and wales": "K04000001",
+    "inner london": "E13000001",
+    "outer london": "E13000002",
+    "greater london": "E61000001",
+    "greater london authority": "E61000001",
+}
+# Other spellings of the regions and nations (the places table has "East of England" and so on).
+AREA_ALIASES = {
+    "uk": "K02000001",
+    "united kingdom": "K02000001",
+    "east": "E12000006",
+    "eastern": "E12000006",
+    "east of england": "E12000006",
+    "yorkshire and humber": "E12000003",
+    "yorkshire and the humber": "E12000003",
+    "north east england": "E12000001",
+    "north west england": "E12000002",
+    "south east england": "E12000008",
+    "south west england": "E12000009",
+}
+LA_KINDS = ("county", "unitary", "district")
+# mySociety authority types we do not hold as places.
+NOT_HELD_TYPES = {"COMB", "SRA"}
+
+_PUNCT = re.compile(r"['’`.]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_SAINT = re.compile(r"\bsaint\b")
+# Words councils are called by that do not tell them apart: "Bristol, City of", "Wigan MBC",
+# "Bexley LB", "Wakefield City MDC", "Medway Borough Council", "Bristol UA".
+_COUNCIL_WORDS = re.compile(
+    r"\b(the|city of|county of|royal borough of|london borough of|borough of"
+    r"|metropolitan borough council|metropolitan district council|metropolitan borough"
+    r"|metropolitan district|district council|borough council|county council|city council"
+    r"|city mdc|council|mbc|mdc|lb|ua|unitary authority)\b"
+)
+# Joint waste disposal authorities (in waste data next to councils) are not places.
+_JOINT_WASTE = re.compile(r"\b(waste (disposal )?authority|wda|waste partnership)\b")
+
+
+def normalise(name: str) -> str:
+    """Lower case, ASCII, "and" for "&", no punctuation, "st" for "saint"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _PUNCT.sub("", text.replace("&", " and "))
+    text = _NON_ALNUM.sub(" ", text).strip()
+    return _SAINT.sub("st", text)
+
+
+def loose(normalised: str) -> str:
+    """A normalised name without council words: "bristol city of" → "bristol"."""
+    return " ".join(_COUNCIL_WORDS.sub(" ", normalised).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Where a row goes. ``kind`` is None when the answer is clean; otherwise it is the problem
+    to report (``PLACE_RECODED`` comes with a place, ``NOT_HELD``/``UNKNOWN_PLACE`` without)."""
+
+    place_id: int | None
+    kind: Kind | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRow:
+    id: int
+    code: str
+    name: str
+    kind: str
+    valid_from: int | None
+    valid_to: int | None
+    name_cy: str = ""
+
+    def valid_in(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_to is None or year <= self.valid_to
+        )
+
+    def distance(self, year: int) -> int:
+        if self.valid_from is not None and year < self.valid_from:
+            return self.valid_from - year
+        if self.valid_to is not None and year > self.valid_to:
+            return year - self.valid_to
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class LookupRow:
+    gss: str
+    former: tuple[str, ...]
+    type: str
+    names: tuple[str, ...]
+
+
+def read_lookup(path: Path | str = LOOKUP_FILE) -> list[LookupRow]:
+    """The trimmed mySociety lookup: one row per authority, past or present."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        rows = []
+        for row in csv.DictReader(f):
+            if not row["gss-code"]:
+                continue
+            # alt-names is comma-separated, but names contain ", " ("Bristol, City of"): the
+            # separators are the commas not followed by a space.
+            alt = [a for a in re.split(r",(?! )", row.get("alt-names") or "") if a.strip()]
+            names = tuple(
+                dict.fromkeys(n for n in (row["nice-name"], row["official-name"], *alt) if n)
+            )
+            former = tuple(c for c in (row.get("former-gss-codes") or "").split(",") if c)
+            rows.append(LookupRow(row["gss-code"], former, row["local-authority-type"], names))
+        return rows
+
+
+@lru_cache(maxsize=2)
+def _shipped_lookup(path: str) -> tuple[LookupRow, ...]:
+    return tuple(read_lookup(path))
+
+
+class PlaceResolver:
+    """Answers "which place?" for codes and names; build one per import (it caches answers)."""
+
+    def __init__(self, places: Iterable[PlaceRow], lookup: Iterable[LookupRow] = ()) -> None:
+        self.places: dict[str, PlaceRow] = {p.code: p for p in places}
+        # The hot path of a big import is one dictionary lookup per row.
+        self.ids: dict[str, int] = {code: p.id for code, p in self.places.items()}
+        self._by_id = {p.id: p for p in self.places.values()}
+        self._aliases: dict[str, str] = {}
+        self._not_held_codes: dict[str, str] = {}
+        la_exact: dict[str, set[str]] = defaultdict(set)
+        la_loose: dict[str, set[str]] = defaultdict(set)
+        self._areas: dict[str, str] = {}
+
+        for place in self.places.values():
+            names = [place.name, place.name_cy] if place.name_cy else [place.name]
+            for name in names:
+                key = normalise(name)
+                if place.kind in LA_KINDS:
+                    la_exact[key].add(place.code)
+                else:
+                    self._areas[key] = place.code
+        for alias, code in AREA_ALIASES.items():
+            if code in self.places:
+                self._areas.setdefault(alias, code)
+
+        for entry in lookup:
+            codes = (entry.gss, *entry.former)
+            held = [c for c in codes if c in self.places]
+            if entry.type in NOT_HELD_TYPES or not held:
+                for name in entry.names:
+                    self._not_held_codes.setdefault(normalise(name), entry.gss)
+                continue
+            for code in codes:
+                if code not in self.places:
+                    # The current code if we hold it, else the newest former one we hold.
+                    self._aliases.setdefault(code, held[0])
+            for name in entry.names:
+                la_exact[normalise(name)].update(held)
+
+        area_keys = set(self._areas) | set(NOT_HELD_NAMES)
+        for key, codes in la_exact.items():
+            short = loose(key)
+            # "City of London" must not answer for "London", nor "Durham County Council" for a
+            # region: loose forms that collide with a region or nation are left out.
+            if short and short != key and short not in area_keys:
+                la_loose[short].update(codes)
+        self._la_exact = dict(la_exact)
+        self._la_loose = {k: v for k, v in la_loose.items() if k not in la_exact}
+        self._code_cache: dict[str, Resolved] = {}
+        self._name_cache: dict[tuple[str, str, int | None], Resolved] = {}
+
+    @classmethod
+    def from_database(cls, *, lookup_path: Path | str = LOOKUP_FILE) -> PlaceResolver:
+        from mobilise.places.models import Place
+
+        rows = Place.objects.values_list(
+            "id", "code", "name", "kind", "valid_from", "valid_to", "name_cy"
+        )
+        lookup = _shipped_lookup(str(lookup_path)) if Path(lookup_path).exists() else ()
+        return cls((PlaceRow(*r) for r in rows), lookup)
+
+    def place(self, place_id: int) -> PlaceRow:
+        return self._by_id[place_id]
+
+    # --- codes ----------------------------------------------------------------------------------
+
+    def code(self, code: str) -> Resolved:
+        """The place for a GSS code (already stripped)."""
+        if (place_id := self.ids.get(code)) is not None:
+            return Resolved(place_id)
+        cached = self._code_cache.get(code)
+        if cached is None:
+            cached = self._code_cache[code] = self._code(code)
+        return cached
+
+    def _code(self, code: str) -> Resolved:
+        upper = code.upper()
+        if upper != code and upper in self.ids:
+            return Resolved(self.ids[upper])
+        if not CODE_RE.match(upper):
+            return Resolved(
+                None,
+                Kind.UNKNOWN_PLACE,
+                _("“%(code)s” is not an ONS area code (a letter and eight digits, like E09000007).")
+                % {"code": code},
+            )
+        if upper in self._aliases:
+            target = self.places[self._aliases[upper]]
+            return Resolved(
+                target.id,
+                Kind.PLACE_RECODED,
+                _("%(code)s is recorded against %(name)s (%(target)s), the code we hold for it.")
+                % {"code": upper, "name": target.name, "target": target.code},
+            )
+        prefix = upper[:3]
+        if prefix not in HELD_PREFIXES:
+            what = NOT_HELD_PREFIXES.get(prefix)
+            message = (
+                _("%(code)s (%(what)s) is not a place Mobilise holds; its rows were skipped.")
+                % {"code": upper, "what": what}
+                if what
+                else _("%(code)s is not a kind of area Mobilise holds; its rows were skipped.")
+                % {"code": upper}
+            )
+            return Resolved(None, Kind.NOT_HELD, message)
+        return Resolved(
+            None,
+            Kind.UNKNOWN_PLACE,
+            _("There is no place with the code %(code)s.") % {"code": upper},
+        )
+
+    # --- names ----------------------------------------------------------------------------------
+
+    def name(self, name: str, *, level: str = "la", year: int | None = None) -> Resolved:
+        """The place a name stands for. ``level`` is "la" for local authority columns and "area"
+        for region and country columns; ``year`` picks between places that shared a name."""
+        key = (name, level, year)
+        cached = self._name_cache.get(key)
+        if cached is None:
+            cached = self._name_cache[key] = self._name(name, level, year)
+        return cached
+
+    def _name(self, name: str, level: str, year: int | None) -> Resolved:
+        key = normalise(name)
+        if key in self._areas:  # a region or nation, whichever column it is in
+            return Resolved(self.ids[self._areas[key]])
+        if key in NOT_HELD_NAMES or (level == "area" and key in self._not_held_codes):
+            code = NOT_HELD_NAMES.get(key) or self._not_held_codes[key]
+            return Resolved(
+                None,
+                Kind.NOT_HELD,
+                _("“%(name)s” (%(code)s) is not a place Mobilise holds; its rows were skipped.")
+                % {"name": name, "code": code},
+            )
+        if level == "area":
+            return Resolved(
+                None,
+                Kind.UNKNOWN_PLACE,
+                _("“%(name)s” is not the name of a region or nation we know.") % {"name": name},
+            )
+        short = loose(key)
+        codes = self._la_exact.get(key) or self._la_exact.get(short) or self._la_loose.get(short)
+        if not codes and _JOINT_WASTE.search(key):
+            return Resolved(
+                None,
+                Kind.NOT_HELD,
+                _(
+                    "“%(name)s” is a joint waste authority, not a place Mobilise holds; its rows were skipped."
+                )
+                % {"name": name},
+            )
+        if not codes:
+            if key in self._not_held_codes:
+                return Resolved(
+                    None,
+                    Kind.NOT_HELD,
+                    _("“%(name)s” (%(code)s) is not a place Mobilise holds; its rows were skipped.")
+                    % {"name": name, "code": self._not_held_codes[key]},
+                )
+            return Resolved(
+                None,
+                Kind.UNKNOWN_PLACE,
+                _("“%(name)s” is not the name of a local authority we know.") % {"name": name},
+            )
+        candidates = [self.places[c] for c in codes]
+        if len(candidates) > 1 and year is not None:
+            # The place whose years cover the row's; failing that, the nearest in time.
+            nearest = min(c.distance(year) for c in candidates)
+            candidates = [c for c in candidates if c.distance(year) == nearest]
+        if len(candidates) > 1:
+            # Still several: a place and its renamed successor with no years to tell them apart.
+            # Prefer the current one, as the name is most likely meant today.
+            current = [c for c in candidates if c.valid_to is None]
+            if len(current) == 1:
+                candidates = current
+        if len(candidates) > 1:
+            options = ", ".join(
+                f"{c.name} ({c.code})" for c in sorted(candidates, key=lambda c: c.code)
+            )
+            return Resolved(
+                None,
+                Kind.UNKNOWN_PLACE,
+                _("“%(name)s” could be any of %(options)s: give the ONS code instead.")
+                % {"name": name, "options": options},
+            )
+        return Resolved(candidates[0].id)

@@ -1,0 +1,78 @@
+"""``mobilise indicators import PATH [--meta META]``: check and import indicator data.
+
+PATH is one CSV (or ``.csv.gz``), in Open SDG or tidy form, or a folder of them (Open SDG's
+``data/indicator_<id>.csv`` + ``meta/<id>.md``, and tidy CSVs with a ``.yaml`` next to them).
+The whole import is checked first; on any error the report is printed, nothing is written and
+the command exits with status 1.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mobilise.indicators import importing
+
+
+class Command(BaseCommand):
+    help = (
+        "Import indicator observations from an Open SDG CSV (with its metadata), a tidy CSV "
+        "(indicator, geocode, period, value, …) or a folder of them. Everything is checked "
+        "first and nothing is written if there is any error. Safe to run again: unchanged rows "
+        "are left alone and corrected values are updated in place."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="A .csv or .csv.gz file, or a folder.")
+        parser.add_argument(
+            "--meta",
+            type=Path,
+            default=None,
+            help="Metadata for a single file: Open SDG front matter (.md) or tidy YAML (.yaml). "
+            "Default: meta/<id>.md for Open SDG files, <name>.yaml next to a tidy CSV.",
+        )
+        parser.add_argument(
+            "--format", choices=importing.FORMATS, default=importing.AUTO, help="Default: auto."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report, but write nothing."
+        )
+        parser.add_argument(
+            "--skip-conflicting-duplicates",
+            action="store_true",
+            help="Skip (with a warning) every row of a key that appears with different values, "
+            "instead of stopping. The shipped ONS files need this for a handful of rows.",
+        )
+        parser.add_argument(
+            "--skip-unresolved-names",
+            action="store_true",
+            help="Skip (with a warning) Open SDG rows whose place name matches no place, "
+            "instead of stopping.",
+        )
+        parser.add_argument(
+            "--create-indicators",
+            action="store_true",
+            help="Create indicators that a tidy CSV names but no metadata describes "
+            "(their code becomes their title).",
+        )
+        parser.add_argument(
+            "--max-problems", type=int, default=200, help="Problems to print (default 200)."
+        )
+
+    def handle(self, *args, **options):
+        report = importing.import_path(
+            options["path"],
+            meta=options["meta"],
+            format=options["format"],
+            dry_run=options["dry_run"],
+            duplicates="skip" if options["skip_conflicting_duplicates"] else "error",
+            unresolved_names="warning" if options["skip_unresolved_names"] else "error",
+            create_indicators=options["create_indicators"],
+        )
+        lines = report.lines(max_problems=options["max_problems"])
+        if not report.ok:
+            for line in lines[1:]:
+                self.stderr.write(line)
+            raise CommandError(lines[0])
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(f"({report.seconds:.1f} s)")

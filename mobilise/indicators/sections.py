@@ -1,0 +1,76 @@
+"""The indicators' sections on place, mission and outcome pages (registered in ``apps.py``).
+
+Each provider renders a template and returns its HTML, or None when there is nothing to show, so
+a place without data or a mission without indicators shows no empty heading.
+"""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from mobilise.places.selectors import ancestors
+
+from . import selectors
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    return render_to_string(
+        template,
+        {
+            "status_label": selectors.status_label,
+            "status_class": selectors.STATUS_TAG_CLASSES.get,
+            "fmt": selectors.format_value,
+            **context,
+        },
+        request=request,
+    )
+
+
+def place_section(request: HttpRequest, place: Any) -> str | None:
+    # The same for everyone: the rendered table is cached until the data or targets change.
+    key = (
+        f"indicators:place-section:{place.pk}:{get_language()}:"
+        f"{selectors.data_version()}:{selectors.targets_version()}"
+    )
+    html = cache.get(key)
+    if html is None:
+        compare, rows = selectors.place_indicators(place, ancestors(place))
+        html = (
+            _render(
+                request,
+                "indicators/_place_section.html",
+                {"place": place, "compare": compare, "rows": rows},
+            )
+            if rows
+            else ""
+        )
+        cache.set(key, html, selectors.CACHE_SECONDS)
+    return html or None
+
+
+def mission_section(request: HttpRequest, mission: Any) -> str | None:
+    links = selectors.indicator_links(mission=mission)
+    if not links:
+        return None
+    outcomes = list(mission.outcomes.all())
+    statuses = selectors.outcome_statuses(outcomes, mission, links)
+    return _render(
+        request,
+        "indicators/_mission_section.html",
+        {"mission": mission, "outcomes": statuses, "rollup": selectors.mission_rollup(statuses)},
+    )
+
+
+def outcome_section(request: HttpRequest, outcome: Any) -> str | None:
+    links = selectors.indicator_links(outcome=outcome)
+    if not links:
+        return None
+    statuses = selectors.outcome_statuses([outcome], outcome.mission, links)
+    return _render(
+        request,
+        "indicators/_outcome_section.html",
+        {"outcome": outcome, "mission": outcome.mission, "data": statuses[0]},
+    )

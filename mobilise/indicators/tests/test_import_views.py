@@ -1,0 +1,159 @@
+"""The upload page: who may use it, what a bad file shows, and what a good one does."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import path
+
+from mobilise import urls as root_urls
+from mobilise.accounts.models import Role
+from mobilise.accounts.tests.factories import UserFactory
+from mobilise.indicators import views_import
+from mobilise.indicators.models import Indicator, Observation
+from mobilise.places.tests.factories import PlaceFactory
+
+# The project's URLs with the upload page added, as the lead wires it in indicators/urls.py.
+urlpatterns = [
+    path("indicators/import/", views_import.upload, name="indicator_import_test"),
+    *root_urls.urlpatterns,
+]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+URL = "/indicators/import/"
+META = b"indicators:\n  co2:\n    title: Carbon dioxide\n    unit: kt CO2\n    polarity: lower\n"
+GOOD = b"indicator,geocode,period,value\nco2,E09000007,2019,10.5\nco2,E09000007,2020,9.5\n"
+BAD = b"indicator,geocode,period,value\nco2,E09000007,2019,ten\nco2,E09999999,2020,9.5\n"
+
+
+@pytest.fixture
+def camden():
+    return PlaceFactory(code="E09000007", name="Camden")
+
+
+@pytest.fixture
+def lead_client(client):
+    client.force_login(UserFactory(roles=[Role.MISSION_LEAD]))
+    return client
+
+
+def post(client, data: bytes, *, meta: bytes | None = META, **extra):
+    form = {
+        "data_file": SimpleUploadedFile("co2.csv", data, content_type="text/csv"),
+        "format": "auto",
+    }
+    if meta is not None:
+        form["meta_file"] = SimpleUploadedFile("co2.yaml", meta, content_type="application/yaml")
+    form.update(extra)
+    return client.post(URL, form)
+
+
+def test_anonymous_people_are_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+@pytest.mark.parametrize("roles", [[Role.RESIDENT], [Role.PARTNER], [Role.COUNCIL_MEMBER]])
+def test_people_who_are_not_mission_leads_are_refused(client, camden, roles):
+    client.force_login(UserFactory(roles=roles))
+    assert client.get(URL).status_code == 403
+    assert post(client, GOOD).status_code == 403
+    assert not Observation.objects.exists()
+
+
+def test_platform_admins_may_upload(client):
+    client.force_login(UserFactory(roles=[Role.PLATFORM_ADMIN]))
+    assert client.get(URL).status_code == 200
+
+
+def test_a_lead_sees_the_form(lead_client):
+    html = lead_client.get(URL).content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file"' in html and 'name="data_file"' in html
+    assert 'name="format"' in html and 'value="opensdg"' in html
+
+
+def test_a_good_file_is_imported_and_summarised_after_a_redirect(lead_client, camden, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # a file on disk, as big uploads are
+    response = post(lead_client, GOOD)
+    assert response.status_code == 302 and response["Location"] == URL
+    assert Observation.objects.count() == 2
+    html = lead_client.get(URL).content.decode()
+    assert "govuk-notification-banner--success" in html
+    assert "Carbon dioxide" in html and "co2" in html
+    # The summary is shown once; reloading the page does not import or show it again.
+    assert "govuk-notification-banner--success" not in lead_client.get(URL).content.decode()
+
+    post(lead_client, GOOD)  # the same file again: nothing changes
+    html = lead_client.get(URL).content.decode()
+    assert "0 new values, 0 updated, 2 unchanged" in html
+
+
+def test_a_bad_file_shows_every_problem_and_saves_nothing(lead_client, camden):
+    response = post(lead_client, BAD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not Observation.objects.exists() and not Indicator.objects.exists()
+    assert "<title>Error:" in html
+    assert "govuk-error-summary" in html
+    assert "Nothing was saved" in html
+    # The table: row, column, value and problem for each.
+    rows = re.findall(r'<tr class="govuk-table__row" id="problem-\d+">(.*?)</tr>', html, re.S)
+    cells = [re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", row, re.S)[:3] for row in rows]
+    assert cells == [["2", "value", "ten"], ["3", "geocode", "E09999999"]]
+    # The summary links to each problem in the table.
+    assert 'href="#problem-1"' in html and 'href="#problem-2"' in html
+
+
+def test_dry_run_checks_but_saves_nothing(lead_client, camden):
+    response = post(lead_client, GOOD, dry_run="on")
+    assert response.status_code == 302 and not Observation.objects.exists()
+    assert (
+        "Nothing was saved, because you asked only to check it"
+        in lead_client.get(URL).content.decode()
+    )
+
+
+def test_form_errors_missing_wrong_type_and_too_large(lead_client, camden, settings):
+    response = lead_client.post(URL, {"format": "auto"})
+    assert "Select a CSV file to upload" in response.content.decode()
+
+    response = post(
+        lead_client, b"%PDF-1.4", meta=None, data_file=SimpleUploadedFile("x.pdf", b"%PDF")
+    )
+    assert "must be a CSV file" in response.content.decode()
+
+    settings.MOBILISE_INDICATOR_UPLOAD_MAX_BYTES = 50
+    response = post(lead_client, GOOD)
+    html = response.content.decode()
+    assert "must be smaller than 0 MB" not in html  # the limit is never shown as 0
+    assert "must be smaller than" in html and "govuk-error-summary" in html
+    assert not Observation.objects.exists()
+
+
+def test_an_open_sdg_upload_with_its_metadata(lead_client, camden):
+    data = b"Year,Series,Local authority,GeoCode,Value\n2019,PM,Camden,E12000007,8.9\n2020,PM,Camden,E12000007,7.2\n"
+    meta = b"---\nindicator_number: 3.9.1\nindicator_available: Air pollution deaths\ncomputation_units: Percentage (%)\nnational_geographical_coverage: England\n---\n"
+    response = lead_client.post(
+        URL,
+        {
+            "data_file": SimpleUploadedFile("pm.csv", data, content_type="text/csv"),
+            "meta_file": SimpleUploadedFile("3-9-1.md", meta),
+            "format": "opensdg",
+        },
+    )
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(code="3-9-1")
+    assert indicator.title == "Air pollution deaths" and indicator.polarity == "lower"
+    assert Observation.objects.filter(place=camden).count() == 2
+
+
+def test_a_gzipped_upload(lead_client, camden):
+    import gzip
+
+    upload = SimpleUploadedFile("co2.csv.gz", gzip.compress(GOOD), content_type="application/gzip")
+    response = lead_client.post(
+        URL,
+        {"data_file": upload, "format": "tidy", "meta_file": SimpleUploadedFile("co2.yaml", META)},
+    )
+    assert response.status_code == 302 and Observation.objects.count() == 2

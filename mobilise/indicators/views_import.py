@@ -1,0 +1,134 @@
+"""Uploading indicator data: mission leads check a file, see every problem in it, and import it.
+
+The upload is checked in full before anything is saved (see ``mobilise.indicators.importing``):
+a file with any problem is shown back as an error summary and a table of problems, row by row,
+and nothing is written. A good file is written in one go; the page then redirects (so reloading
+it cannot import twice) and shows what was created, updated and left unchanged.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mobilise.accounts.models import Role
+from mobilise.accounts.selectors import user_has_role, user_is_platform_admin
+
+from .forms_import import ImportForm, max_upload_bytes
+from .importing import ImportReport, import_upload
+from .models import Indicator
+
+SESSION_KEY = "indicator_import_result"
+PROBLEMS_SHOWN = 500
+SUMMARY_ITEMS = 10
+# Uncompressed data is allowed to be this many times the upload limit (a .csv.gz compresses ~10×).
+GZIP_FACTOR = 12
+
+
+def can_import(user: Any) -> bool:
+    """Mission leads and platform admins load data (superusers hold every role)."""
+    return user_has_role(user, Role.MISSION_LEAD) or user_is_platform_admin(user)
+
+
+def _indicator_links(codes: list[str]) -> dict[str, str]:
+    """Links to the indicators' pages, where those pages exist."""
+    links = {}
+    for indicator in Indicator.objects.filter(code__in=codes).only("code"):
+        try:
+            links[indicator.code] = indicator.get_absolute_url()
+        except NoReverseMatch:  # the indicator pages may not be installed
+            pass
+    return links
+
+
+def _problem_rows(report: ImportReport) -> list[dict[str, Any]]:
+    rows = []
+    problems = report.errors + report.warnings  # what stopped the import comes first
+    for number, problem in enumerate(problems[:PROBLEMS_SHOWN], start=1):
+        rows.append(
+            {
+                "id": f"problem-{number}",
+                "file": problem.file,
+                "row": problem.row if problem.row is not None else "",
+                "column": problem.column,
+                "value": problem.value,
+                "message": problem.message,
+                "count": problem.count,
+                "is_error": problem.is_error,
+            }
+        )
+    return rows
+
+
+def _error_summary(report: ImportReport, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    items = [
+        {
+            "text": _(
+                "The file has %(count)s problem(s). Nothing was saved: fix them and upload it again."
+            )
+            % {"count": report.error_count},
+            "href": "#problems",
+        }
+    ]
+    for row in [r for r in rows if r["is_error"]][:SUMMARY_ITEMS]:
+        where = []
+        if row["row"] != "":
+            where.append(_("Row %(row)s") % {"row": row["row"]})
+        if row["column"]:
+            where.append(_("column “%(column)s”") % {"column": row["column"]})
+        prefix = ", ".join(where)
+        items.append(
+            {
+                "text": f"{prefix}: {row['message']}" if prefix else row["message"],
+                "href": f"#{row['id']}",
+            }
+        )
+    return {"titleText": _("There is a problem"), "errorList": items}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    context: dict[str, Any] = {"max_bytes": max_upload_bytes()}
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            upload_file = data["data_file"]
+            report = import_upload(
+                upload_file,
+                name=upload_file.name,
+                format=data["format"],
+                meta_text=data["meta_file"],
+                code=data["indicator_code"] or None,
+                dry_run=data["dry_run"],
+                max_bytes=max_upload_bytes() * GZIP_FACTOR,
+            )
+            if report.ok:
+                request.session[SESSION_KEY] = report.to_dict()
+                return redirect(request.path)
+            rows = _problem_rows(report)
+            context.update(
+                {
+                    "report": report,
+                    "problem_rows": rows,
+                    "problems_hidden": len(report.problems) - len(rows) + report.errors_not_listed,
+                    "report_summary": _error_summary(report, rows),
+                    "page_has_errors": True,
+                }
+            )
+    else:
+        form = ImportForm()
+        result = request.session.pop(SESSION_KEY, None)
+        if result:
+            codes = [r["code"] for r in result["indicators"]]
+            context.update({"result": result, "links": _indicator_links(codes)})
+    context["form"] = form
+    return render(request, "indicators/import_upload.html", context)
