@@ -179,9 +179,14 @@ def test_an_error_in_one_file_of_a_folder_stops_the_whole_import(world, tmp_path
     [
         (b"", "empty"),
         ("indicator,geocode,period,value\nx,E09000007,2019,£1\n".encode("latin-1"), "UTF-8"),
-        (gzip.compress(b"indicator,geocode,period,value\nx,E09000007,2019,1\n")[:20], "read"),
+        # mtime=0: a timestamp in the gzip header would give each test worker a different test id.
+        (
+            gzip.compress(b"indicator,geocode,period,value\nx,E09000007,2019,1\n", mtime=0)[:20],
+            "read",
+        ),
         (b"foo,bar\n1,2\n", "format"),
     ],
+    ids=["empty", "not-utf8", "truncated-gzip", "unknown-format"],
 )
 def test_unreadable_files_are_reported_not_raised(world, content, message):
     from io import BytesIO
