@@ -28,11 +28,16 @@ mobilise/static/dist/main.css: node_modules/.package-lock.json $(shell find fron
 mobilise/locale/cy/LC_MESSAGES/django.mo: mobilise/locale/cy/LC_MESSAGES/django.po $(BIN)/mobilise
 	$(BIN)/pybabel compile --domain=django --directory=mobilise/locale --locale=cy --use-fuzzy --statistics
 
-install: $(BIN)/mobilise mobilise/static/dist/main.css mobilise/locale/cy/LC_MESSAGES/django.mo ## Install Python and front-end dependencies from the lock files and build the assets
+install: system-deps $(BIN)/mobilise mobilise/static/dist/main.css mobilise/locale/cy/LC_MESSAGES/django.mo ## Install Python and front-end dependencies from the lock files and build the assets
 
-system-test-deps: ## Install Chromium and PostgreSQL from Debian where missing (for the tests)
+system-deps: ## Install Pango from Debian where missing (WeasyPrint draws stocktake PDFs with it)
+	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "Installing Pango"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+system-test-deps: ## Install Chromium, PostgreSQL and pdftotext from Debian where missing (for the tests)
 	@missing=""; \
 	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing$$missing"; \
@@ -78,4 +83,4 @@ messages: install ## Extract translatable text and update the Welsh catalogue
 clean: ## Remove built assets and the local database
 	rm -rf mobilise/static/dist staticfiles db.sqlite3 db.sqlite3-*
 
-.PHONY: help install system-test-deps demo worker lint test-sqlite test-postgres test-browser test messages clean
+.PHONY: help install system-deps system-test-deps demo worker lint test-sqlite test-postgres test-browser test messages clean

@@ -1,8 +1,12 @@
 """Every page of ours, who may see it, and a small world of objects to fill in its address.
 
 Shared by the permission sweep (tests/system) and the accessibility sweep (tests/browser).
-A new URL pattern must be added to one of the three sets below.
+A new URL pattern must be added to one of the three sets below, or — for the apps in
+``APP_CATALOGUES`` — to the same sets in that app's ``tests/catalogue.py``, which also adds the
+objects its pages need to the world (``build``) and fills its URL parameters (``url_values``).
 """
+
+from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -13,7 +17,11 @@ from mobilise.indicators.tests.factories import IndicatorFactory, SeriesFactory,
 from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
 from mobilise.places.tests.factories import PlaceFactory
 
-OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators", "coalition"}
+APP_CATALOGUES = {
+    app: import_module(f"mobilise.{app}.tests.catalogue")
+    for app in ("deliberation", "budgeting", "assurance")
+}
+OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators", "coalition", *APP_CATALOGUES}
 
 # Anyone may read these.
 PUBLIC = {
@@ -101,6 +109,11 @@ PROTECTED = {
     "coalition:signup_cancel",
 }
 
+for _catalogue in APP_CATALOGUES.values():
+    PUBLIC |= _catalogue.PUBLIC
+    SIGNED_IN |= _catalogue.SIGNED_IN
+    PROTECTED |= _catalogue.PROTECTED
+
 
 def our_patterns(resolver=None, namespace=None):
     resolver = resolver or get_resolver()
@@ -153,7 +166,7 @@ def build_world() -> dict:
     indicator = IndicatorFactory(code="pm25")
     indicator.outcomes.add(outcome)
     TargetFactory(series=SeriesFactory(indicator=indicator), place=place)
-    return {
+    world = {
         "indicator": indicator,
         "place": place,
         "organisation": organisation,
@@ -171,6 +184,9 @@ def build_world() -> dict:
         "session": session,
         "sign_up": sign_up,
     }
+    for catalogue in APP_CATALOGUES.values():
+        world.update(catalogue.build(world))
+    return world
 
 
 def url_for(name: str, pattern: URLPattern, world) -> str:
@@ -193,5 +209,7 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
         "session_id": world["session"].pk,
         "sign_up_id": world["sign_up"].pk,
     }
+    if app in APP_CATALOGUES:
+        values.update(APP_CATALOGUES[app].url_values(world))
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)

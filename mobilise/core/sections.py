@@ -40,3 +40,57 @@ class SectionRegistry:
 place_sections = SectionRegistry("place")
 mission_sections = SectionRegistry("mission")
 outcome_sections = SectionRegistry("outcome")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Facts one app contributes about a mission, for judgements and stocktakes.
+
+    Plain data (no HTML), so a stocktake pack can keep it as a dated snapshot (``as_dict``) and the
+    assurance app renders it the same way for every contributing app.
+    """
+
+    key: str
+    title: str
+    # (label, value) pairs shown as a summary list, e.g. ("Pledges on track", "12 of 15").
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    # Sentences worth reading, e.g. a consensus statement or a funded project.
+    highlights: list[str] = field(default_factory=list)
+    # Where to read more (a path on this site), or "".
+    link: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "figures": [list(pair) for pair in self.figures],
+            "highlights": list(self.highlights),
+            "link": self.link,
+        }
+
+
+# A provider takes (mission, since) — since is a date or None for "all time" — and returns an
+# Evidence or None when it has nothing to say about the mission.
+EvidenceProvider = Callable[[Any, Any], Evidence | None]
+
+
+@dataclass
+class EvidenceRegistry:
+    name: str
+    _providers: dict[str, tuple[int, EvidenceProvider]] = field(default_factory=dict)
+
+    def register(self, key: str, provider: EvidenceProvider, *, order: int = 100) -> None:
+        self._providers[key] = (order, provider)
+
+    def collect(self, mission: Any, since: Any = None) -> list[Evidence]:
+        found = []
+        for _order, provider in sorted(self._providers.values(), key=lambda item: item[0]):
+            evidence = provider(mission, since)
+            if evidence is not None:
+                found.append(evidence)
+        return found
+
+
+# Indicators, coalition, deliberation and budgeting report here; assessment forms and stocktake
+# packs (assurance) show what they report without importing them.
+mission_evidence = EvidenceRegistry("mission evidence")

@@ -11,7 +11,10 @@ from mobilise.missions.models import Mission, Outcome, TheoryOfChangeLink, Theor
 from mobilise.places.models import Place
 
 from . import content
+from .assurance import demo_assurance
+from .budgeting import demo_budgeting
 from .coalition import demo_coalition
+from .deliberation import demo_deliberation
 from .indicators import demo_indicators
 
 
@@ -136,4 +139,8 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
         summary.missions.append(spec["title"])
     demo_indicators()
     demo_coalition()
+    demo_deliberation()
+    demo_budgeting()
+    # Last: councils and stocktakes draw on everything above.
+    demo_assurance()
     return summary

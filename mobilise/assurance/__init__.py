@@ -1,0 +1,1 @@
+"""Mission councils, delivery-confidence assessments, stocktake packs and the national roll-up: proportionate accountability."""

@@ -1,0 +1,5 @@
+"""Demo participatory budgeting."""
+
+
+def demo_budgeting() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Demo deliberation."""
+
+
+def demo_deliberation() -> None:
+    return None
