@@ -57,6 +57,15 @@ def parse_args() -> argparse.Namespace:
         "--postgres", action="store_true", help="run on a throwaway PostgreSQL server"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--import-only", action="store_true", help="measure the import (and a re-import) only"
+    )
+    parser.add_argument(
+        "--row-by-row-keys",
+        action="store_true",
+        help="PostgreSQL: keep the foreign-key checks row by row however big the import "
+        "(to compare with dropping and validating them again, the default for big imports)",
+    )
     return parser.parse_args()
 
 
@@ -164,10 +173,35 @@ def rows(places: list, n_indicators: int, rng: random.Random):
             yield ("imd-2019-score", place.code, "2019", round(rng.uniform(5, 45), 3))
 
 
-def load(places: list, n_indicators: int, rng: random.Random) -> tuple[int, float]:
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's database server process (PostgreSQL on this
+    machine; 0 otherwise). With the client's own CPU time this gives rows per CPU-second, which a
+    shared, loaded machine distorts far less than wall time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def load(
+    places: list, n_indicators: int, rng: random.Random, *, expect_unchanged: bool = False
+) -> tuple[int, float]:
     from mobilise.indicators.importing import import_observations
 
     expected = n_indicators * len(places) * len(YEARS)
+    cpu, server = time.process_time(), backend_cpu()
     started = time.perf_counter()
     report = import_observations(
         rows(places, n_indicators, rng),
@@ -176,11 +210,21 @@ def load(places: list, n_indicators: int, rng: random.Random) -> tuple[int, floa
         source="benchmark",
     )
     seconds = time.perf_counter() - started
+    cpu, server = time.process_time() - cpu, backend_cpu() - server
     if not report.ok:
         raise SystemExit(f"import failed: {report.problems[:5]}")
     written = report.created + report.updated + report.unchanged
     if written < expected:
         raise SystemExit(f"import wrote {written} of {expected} rows")
+    if expect_unchanged and (report.created or report.updated):
+        raise SystemExit(
+            f"re-import changed rows: {report.created} created, {report.updated} updated"
+        )
+    phases = ", ".join(f"{name} {t:.1f}" for name, t in report.timings.items())
+    print(
+        f"  CPU: this process {cpu:.1f} s, database server {server:.1f} s = "
+        f"{written / (cpu + server):,.0f} rows per CPU-second; phases (wall s): {phases}"
+    )
     return written, seconds
 
 
@@ -305,11 +349,27 @@ def main() -> None:
         f"{len(places)} places; {n_indicators} indicators x {len(YEARS)} years x {len(places)} places"
     )
 
-    written, seconds = load(places, n_indicators, rng)
+    if args.row_by_row_keys:
+        from mobilise.indicators.importing import writer
+
+        writer.BULK_FK_ROWS = sys.maxsize
+    keys = "row by row" if args.row_by_row_keys else "dropped and validated again"
+    written, seconds = load(places, n_indicators, random.Random(args.seed))
     print(
         f"Import: {written:,} rows in {seconds:.1f} s = {written / seconds:,.0f} rows/s "
-        f"[{'ok' if written / seconds >= 50_000 else 'UNDER'} goal 50,000]; peak RSS {rss_mb():.0f} MB"
+        f"[{'ok' if written / seconds >= 50_000 else 'UNDER'} goal 50,000]; peak RSS {rss_mb():.0f} MB; "
+        f"load average {load_average()}"
+        + (f"; foreign keys {keys}" if connection.vendor == "postgresql" else "")
     )
+    # The same data again (the same seed): nothing may change, and it should be quick.
+    written, seconds = load(places, n_indicators, random.Random(args.seed), expect_unchanged=True)
+    print(
+        f"Re-import of the same data: {written:,} rows unchanged in {seconds:.1f} s = "
+        f"{written / seconds:,.0f} rows/s; load average {load_average()}"
+    )
+    if args.import_only:
+        print(f"Peak RSS {rss_mb():.0f} MB")
+        return
     add_targets_and_mission(places, n_indicators, rng)
     # As a preforked server's workers start: what the set-up left behind is not the garbage
     # collector's concern on every request.
@@ -348,14 +408,14 @@ def main() -> None:
         "mission page": time_pages("mission", ["/missions/benchmark/"] * n),
     }
     print(
-        f"Server time per request (in-process, django.test.Client; load average {os.getloadavg()[0]:.1f}):"
+        f"Server time per request (in-process, django.test.Client; load average {load_average()}):"
     )
     for label, times in results.items():
         print(summary(label + ", warm", times["warm"]))
         print(summary(label + ", warm, CPU of this process", times["warm_cpu"]))
         print(summary(label + ", warm, in SQL", times["warm_db"]))
         print(summary(label + ", cold", times["cold"]))
-    print(f"Peak RSS {rss_mb():.0f} MB")
+    print(f"Peak RSS {rss_mb():.0f} MB; load average {load_average()}")
     if tmp is not None:
         tmp.cleanup()
 

@@ -1,5 +1,5 @@
 // Builds mobilise/static/dist from the npm packages installed by `npm ci`:
-// one stylesheet (Dart Sass), one ES module (esbuild), and the GOV.UK Frontend images.
+// one stylesheet (Dart Sass), ES modules (esbuild), and the GOV.UK Frontend images.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,13 +18,23 @@ const css = sass.compile(join(root, "frontend/scss/main.scss"), {
 });
 writeFileSync(join(out, "main.css"), css.css);
 
+// main.js is on every page; it adds the other entry modules (dist/<name>.js) only to pages with
+// a chart or a map. Chart.js and Leaflet, shared between those, are split into dist/chunks/.
 await build({
-  entryPoints: [join(root, "frontend/js/main.mjs")],
+  entryPoints: Object.fromEntries(
+    ["main", "place-map", "indicator-chart", "choropleth", "coalition-main"].map((name) => [
+      name,
+      join(root, `frontend/js/${name}.mjs`),
+    ]),
+  ),
   bundle: true,
+  splitting: true,
   format: "esm",
   minify: true,
   target: ["es2020"],
-  outfile: join(out, "main.js"),
+  outdir: out,
+  entryNames: "[name]",
+  chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
 

@@ -87,3 +87,6 @@ export function initChoropleths(root = document) {
     drawChoropleth(el);
   }
 }
+
+// An entry module of its own (see main.mjs): it starts itself.
+initChoropleths();

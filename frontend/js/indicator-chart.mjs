@@ -12,7 +12,6 @@ import {
   PointElement,
   Tooltip,
 } from "chart.js";
-import { initChoropleths } from "./choropleth.mjs";
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Legend);
 
@@ -156,8 +155,5 @@ export function initIndicatorCharts(root = document) {
   }
 }
 
-// The indicator pages' scripts: charts and choropleth maps.
-export function initIndicators(root = document) {
-  initIndicatorCharts(root);
-  initChoropleths(root);
-}
+// An entry module of its own (see main.mjs): it starts itself.
+initIndicatorCharts();

@@ -53,3 +53,6 @@ export function initPlaceMaps(root = document) {
     });
   }
 }
+
+// An entry module of its own (see main.mjs): it starts itself.
+initPlaceMaps();

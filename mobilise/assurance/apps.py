@@ -1,3 +1,5 @@
+"""Mission councils, delivery-confidence assessments, stocktake packs and the national roll-up: proportionate accountability."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,12 @@ class AssuranceConfig(AppConfig):
     name = "mobilise.assurance"
     label = "assurance"
     verbose_name = _("Assurance")
+
+    def ready(self) -> None:
+        # Mission pages show confidence and the national roll-up without importing this app.
+        from mobilise.core.sections import mission_sections
+
+        from . import sections
+
+        mission_sections.register("assurance", sections.mission_section, order=30)
+        mission_sections.register("assurance-rollup", sections.national_section, order=35)

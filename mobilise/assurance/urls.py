@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assurance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("missions/<slug:slug>/council/", views.council, name="council"),
+    path("missions/<slug:slug>/council/meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path(
+        "missions/<slug:slug>/council/meetings/<int:meeting_id>/minutes/",
+        views.minutes_edit,
+        name="minutes_edit",
+    ),
+    path(
+        "missions/<slug:slug>/council/meetings/<int:meeting_id>/papers/add/",
+        views.paper_add,
+        name="paper_add",
+    ),
+    path("papers/<int:paper_id>/", views.paper_download, name="paper_download"),
+    path(
+        "missions/<slug:slug>/council/actions/<int:action_id>/",
+        views.action_update,
+        name="action_update",
+    ),
+    path("missions/<slug:slug>/confidence/", views.confidence, name="confidence"),
+    path("missions/<slug:slug>/confidence/assess/", views.assess, name="assess"),
+    path("missions/<slug:slug>/stocktakes/", views.packs, name="packs"),
+    path("missions/<slug:slug>/stocktakes/new/", views.pack_create, name="pack_create"),
+    path("missions/<slug:slug>/stocktakes/<int:pack_id>/", views.pack, name="pack"),
+    path("missions/<slug:slug>/stocktakes/<int:pack_id>/pdf/", views.pack_pdf, name="pack_pdf"),
+]

@@ -13,7 +13,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     sections = [
         (_("Missions"), reverse("missions:index")),
+        (_("Indicators"), reverse("indicators:index")),
         (_("Places"), reverse("places:index")),
+        # Names, not imports: core sits below these apps (see core.sections).
+        (_("Conversations"), reverse("deliberation:index")),
+        (_("Budgets"), reverse("budgeting:index")),
         (_("Organisations"), reverse("accounts:organisation_index")),
     ]
     nav = [{"text": text, "href": href, "active": path.startswith(href)} for text, href in sections]

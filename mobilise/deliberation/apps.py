@@ -6,3 +6,14 @@ class DeliberationConfig(AppConfig):
     name = "mobilise.deliberation"
     label = "deliberation"
     verbose_name = _("Deliberation")
+
+    def ready(self) -> None:
+        # Mission and place pages, and stocktake packs, show conversations without importing
+        # this app (see core.sections).
+        from mobilise.core.sections import mission_evidence, mission_sections, place_sections
+
+        from . import sections
+
+        mission_sections.register("deliberation", sections.mission_section, order=30)
+        place_sections.register("deliberation", sections.place_section, order=30)
+        mission_evidence.register("deliberation", sections.mission_evidence, order=30)

@@ -9,10 +9,16 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # Places and missions show indicators without importing this app (see core.sections).
-        from mobilise.core.sections import mission_sections, outcome_sections, place_sections
+        from mobilise.core.sections import (
+            mission_evidence,
+            mission_sections,
+            outcome_sections,
+            place_sections,
+        )
 
-        from . import sections
+        from . import evidence, sections
 
         place_sections.register("indicators", sections.place_section, order=10)
         mission_sections.register("indicators", sections.mission_section, order=10)
         outcome_sections.register("indicators", sections.outcome_section, order=10)
+        mission_evidence.register("indicators", evidence.mission_evidence, order=10)

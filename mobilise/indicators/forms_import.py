@@ -59,6 +59,14 @@ class ImportForm(forms.Form):
             "does not give it, for example 3-9-1."
         ),
     )
+    replace = forms.BooleanField(
+        label=_("Replace: remove values that this file no longer has"),
+        required=False,
+        help_text=_(
+            "The file is the whole of each indicator in it: any value saved before, for those "
+            "indicators, that is not in the file is deleted."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Only check the file: do not save anything"), required=False
     )

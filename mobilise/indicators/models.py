@@ -29,21 +29,30 @@ class Indicator(BaseModel):
         MULTI_YEAR = "multi_year", _("Multi-year period")
         IRREGULAR = "irregular", _("Irregular")
 
-    code = models.SlugField(_("code"), max_length=60, unique=True, help_text=_("e.g. 3-9-1 for an SDG indicator"))
+    code = models.SlugField(
+        _("code"), max_length=60, unique=True, help_text=_("e.g. 3-9-1 for an SDG indicator")
+    )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=100, blank=True)
-    polarity = models.CharField(_("polarity"), max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL)
+    polarity = models.CharField(
+        _("polarity"), max_length=10, choices=Polarity.choices, default=Polarity.NEUTRAL
+    )
     source_name = models.CharField(_("source"), max_length=300, blank=True)
     source_url = models.URLField(_("source web address"), max_length=500, blank=True)
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     attribution = models.CharField(_("attribution"), max_length=500, blank=True)
     methodology_url = models.URLField(_("methodology web address"), max_length=500, blank=True)
-    periodicity = models.CharField(_("periodicity"), max_length=20, choices=Periodicity.choices, default=Periodicity.ANNUAL)
+    periodicity = models.CharField(
+        _("periodicity"), max_length=20, choices=Periodicity.choices, default=Periodicity.ANNUAL
+    )
     # Names of the breakdowns the data carries (e.g. ["Sex", "Age"]); the headline series has none set.
     dimensions = models.JSONField(_("breakdowns"), default=list, blank=True)
     outcomes = models.ManyToManyField(
-        "missions.Outcome", verbose_name=_("mission outcomes"), blank=True, related_name="indicators"
+        "missions.Outcome",
+        verbose_name=_("mission outcomes"),
+        blank=True,
+        related_name="indicators",
     )
 
     class Meta:
@@ -62,14 +71,18 @@ class Series(models.Model):
     """One combination of breakdown values of an indicator; ``key == ""`` is the headline series."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="series")
-    key = models.CharField(_("key"), max_length=500, blank=True, help_text=_("Breakdowns as name=value pairs"))
+    key = models.CharField(
+        _("key"), max_length=500, blank=True, help_text=_("Breakdowns as name=value pairs")
+    )
     dimensions = models.JSONField(_("breakdown values"), default=dict, blank=True)
     unit = models.CharField(_("unit"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("series")
         verbose_name_plural = _("series")
-        constraints = [models.UniqueConstraint(fields=["indicator", "key"], name="series_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "key"], name="series_unique_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.key or 'headline'}"
@@ -92,15 +105,21 @@ class Observation(models.Model):
     period = models.CharField(_("period"), max_length=16)
     time = models.FloatField(_("period start as a decimal year"))
     value = models.FloatField(_("value"))
-    status = models.CharField(_("status"), max_length=1, choices=Status.choices, default=Status.FINAL)
+    status = models.CharField(
+        _("status"), max_length=1, choices=Status.choices, default=Status.FINAL
+    )
 
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         constraints = [
-            models.UniqueConstraint(fields=["series", "place", "period"], name="observation_unique"),
+            models.UniqueConstraint(
+                fields=["series", "place", "period"], name="observation_unique"
+            ),
         ]
-        indexes = [models.Index(fields=["place", "series", "time"], name="observation_place_series")]
+        indexes = [
+            models.Index(fields=["place", "series", "time"], name="observation_place_series")
+        ]
 
     def __str__(self) -> str:
         return f"{self.series} {self.place_id} {self.period} = {self.value}"
@@ -117,14 +136,21 @@ class Target(BaseModel):
     target_year = models.PositiveSmallIntegerField(_("target year"))
     target_value = models.FloatField(_("target value"))
     note = models.TextField(_("note"), blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.UniqueConstraint(fields=["series", "place"], name="target_unique_per_series_place"),
-            models.CheckConstraint(condition=Q(target_year__gte=2000) & Q(target_year__lte=2100), name="target_year_plausible"),
+            models.UniqueConstraint(
+                fields=["series", "place"], name="target_unique_per_series_place"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__gte=2000) & Q(target_year__lte=2100),
+                name="target_year_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,7 +166,9 @@ class Milestone(models.Model):
         ordering = ["year"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        constraints = [models.UniqueConstraint(fields=["target", "year"], name="milestone_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "year"], name="milestone_unique_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"

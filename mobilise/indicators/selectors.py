@@ -19,7 +19,7 @@ import bisect
 import hashlib
 import math
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,8 +84,9 @@ KIND_ORDER = {
 def data_version() -> str:
     """Changes whenever indicators are imported or edited: two index-only aggregates.
 
-    The importer saves each indicator it loads (so ``updated_at`` moves) and new observations get
-    higher ids; either changes the key.
+    The importer moves ``updated_at`` of every indicator whose observations it created, updated
+    or removed (a value corrected in place changes no id), and new observations get higher ids;
+    either changes the key.
     """
     ind = Indicator.objects.aggregate(n=Count("id"), u=Max("updated_at"))
     obs = Observation.objects.aggregate(m=Max("id"))
@@ -1014,6 +1015,7 @@ class Choropleth:
     decimals: int
     view_box: str = "0 0 800 600"
     paths: list[dict[str, Any]] = field(default_factory=list)
+    key: str = ""  # the cache key: names the data, places and language it was built from
 
     def island(self) -> dict[str, Any]:
         return {
@@ -1087,6 +1089,13 @@ def _class_of(value: float, classes: Sequence[MapClass]) -> int:
     return classes[-1].index
 
 
+# About 0.5 MB each for a map of every local authority, so at most ~36 MB per process; 64 holds
+# the 25 shared indicators at both levels (fewer thrashed: each miss meant the shared cache or a
+# full recomputation, ~10× the page's time).
+CHOROPLETH_MEMO_SIZE = 64
+_CHOROPLETH_MEMO: OrderedDict[str, Choropleth] = OrderedDict()
+
+
 def choropleth(indicator: Indicator, series: Series, level: str, period: str = "") -> Choropleth:
     """The series at ``level``: each place's latest value (``period=""``) or the value for one
     period, ranked, classed and drawn; cached until the data or the places change."""
@@ -1096,10 +1105,21 @@ def choropleth(indicator: Indicator, series: Series, level: str, period: str = "
         f"indicators:choropleth:{series.pk}:{level}:{period}:{get_language()}:"
         f"{data_version()}:{places_version()}"
     )
-    cached = cache.get(key)
+    # Unpickling a national map from the shared cache (hundreds of places and paths) took a fifth
+    # of the page's time, so this process keeps the last few too. The key names the data and
+    # places versions, so a memo is never stale; the map is only read, never changed, by pages.
+    cached = _CHOROPLETH_MEMO.get(key)
     if cached is None:
-        cached = _choropleth(indicator, series, level, period)
-        cache.set(key, cached, CACHE_SECONDS)
+        cached = cache.get(key)
+        if cached is None:
+            cached = _choropleth(indicator, series, level, period)
+            cached.key = key
+            cache.set(key, cached, CACHE_SECONDS)
+        _CHOROPLETH_MEMO[key] = cached
+        while len(_CHOROPLETH_MEMO) > CHOROPLETH_MEMO_SIZE:
+            _CHOROPLETH_MEMO.popitem(last=False)
+    else:
+        _CHOROPLETH_MEMO.move_to_end(key)
     return cached
 
 

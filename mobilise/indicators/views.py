@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
@@ -15,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
@@ -225,6 +227,28 @@ def _csv_number(value: float) -> str:
 # --- Map -----------------------------------------------------------------------------------------
 
 
+def _map_fragments(
+    indicator: Indicator, series: Any, result: selectors.Choropleth, sort: str, descending: bool
+) -> dict[str, str]:
+    """The map page's three big parts — one SVG path and one table row per area (hundreds of
+    local authorities), and the data island — rendered once per map, order and language, then
+    served from the cache: rendering them was most of the page's time. ``result.key`` carries
+    the data and places versions, so an import or a places reload makes new ones."""
+    key = f"indicators:map-html:{result.key}:{sort}:{int(descending)}"
+    fragments = cache.get(key) if result.key else None
+    if fragments is None:
+        rows = selectors.sort_map_rows(result.rows, sort, descending)
+        context = _context(indicator=indicator, series=series, map=result, rows=rows)
+        fragments = {
+            "paths": render_to_string("indicators/_map_paths.html", context),
+            "rows": render_to_string("indicators/_map_rows.html", context),
+            "island": str(json_script(result.island(), "choropleth-data")),
+        }
+        if result.key:
+            cache.set(key, fragments, selectors.CACHE_SECONDS)
+    return fragments
+
+
 @gzip_page
 def map_view(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator_or_404(code)
@@ -243,7 +267,7 @@ def map_view(request: HttpRequest, code: str) -> HttpResponse:
     result = selectors.choropleth(indicator, series, level, period)
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.MAP_SORTS else "rank"
     descending = request.GET.get("dir") == "desc"
-    rows = selectors.sort_map_rows(result.rows, sort, descending)
+    fragments = _map_fragments(indicator, series, result, sort, descending)
 
     base: dict[str, str] = {"level": level}
     if result.period:
@@ -270,11 +294,10 @@ def map_view(request: HttpRequest, code: str) -> HttpResponse:
             series=series,
             all_series=all_series,
             map=result,
-            rows=rows,
+            fragments=fragments,
             sort=sort,
             descending=descending,
             sort_links={c: sort_link(c) for c in selectors.MAP_SORTS},
-            map_data=json_script(result.island(), "choropleth-data"),
             geojson_url=reverse("indicators:boundaries", args=[level]),
             level_links={
                 lv: "?"

@@ -109,6 +109,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 meta_text=data["meta_file"],
                 code=data["indicator_code"] or None,
                 dry_run=data["dry_run"],
+                replace=data["replace"],
                 max_bytes=max_upload_bytes() * GZIP_FACTOR,
             )
             if report.ok:

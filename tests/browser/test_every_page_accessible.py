@@ -14,6 +14,11 @@ NOT_HTML = {
     "coalition:pledges_csv",
     "coalition:opportunities_csv",
     "coalition:session_calendar",
+    "budgeting:ballots_pb",
+    "assurance:pack_pdf",
+    "assurance:paper_download",
+    "deliberation:votes_json",
+    "deliberation:export",
 }
 
 

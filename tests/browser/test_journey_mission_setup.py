@@ -189,18 +189,19 @@ def test_keyboard_only_mission_editing(live_server, page, live_settings, camden)
         page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
         or page.evaluate("getComputedStyle(document.activeElement).boxShadow") != "none"
     )
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the navigation itself: a load-state wait can return for the page being left.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Good work for everyone"
 
     _tab_to(page, "a:has-text('Add an outcome')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     _tab_to(page, "#id_title")
     page.keyboard.type("More residents in good jobs")
     _tab_to(page, "button.govuk-button:has-text('Save outcome')")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "More residents in good jobs" in page.locator("main").inner_text()
 
     # The skip link is the first thing a keyboard user meets, and it works.

@@ -1,15 +1,56 @@
 """This app's pages for the URL sweeps in tests/url_catalogue.py (see its docstring)."""
 
-PUBLIC: set[str] = set()
-SIGNED_IN: set[str] = set()
-PROTECTED: set[str] = set()
+PUBLIC: set[str] = {
+    "budgeting:index",
+    "budgeting:round",
+    "budgeting:results",
+    "budgeting:ballots_pb",
+}
+# Anyone signed in may propose and vote; the pages say when the round's phase does not allow it.
+SIGNED_IN: set[str] = {
+    "budgeting:propose",
+    "budgeting:vote",
+    "budgeting:ballot",
+    "budgeting:check",
+    "budgeting:voted",
+}
+# The mission's leads run the round.
+PROTECTED: set[str] = {
+    "budgeting:round_create",
+    "budgeting:phase",
+    "budgeting:voter_codes",
+    "budgeting:review",
+    "budgeting:delivery_edit",
+}
 
 
 def build(world: dict) -> dict:
-    """Objects this app's pages need, added to the shared world (which has place, mission, lead, …)."""
-    return {}
+    """A round whose vote has closed and been counted, with an idea left off the ballot."""
+    from mobilise.budgeting import services
+    from mobilise.budgeting.models import Ballot, BallotChoice, Phase, Project
+
+    from .factories import BudgetRoundFactory, ProjectFactory
+
+    round_ = BudgetRoundFactory(mission=world["mission"], place=world["place"], phase=Phase.RESULTS)
+    funded = ProjectFactory(round=round_, title="Trees on Malden Road", cost=40_000)
+    ProjectFactory(
+        round=round_,
+        title="A new swimming pool",
+        status=Project.Status.REJECTED,
+        cost=None,
+        reason="It would cost far more than the budget.",
+    )
+    ProjectFactory(round=round_, title="Benches", status=Project.Status.PROPOSED, cost=None)
+    ballot = Ballot.objects.create(round=round_, voter_key="user:0", postcode_district="NW5")
+    BallotChoice.objects.create(ballot=ballot, project=funded)
+    services.result_compute(round_=round_)
+    return {"budget_round": round_, "budget_project": funded, "delivery_item": funded.delivery}
 
 
 def url_values(world: dict) -> dict:
     """Values for this app's URL parameters (overriding the shared ones, e.g. ``slug``)."""
-    return {}
+    return {
+        "round_id": world["budget_round"].pk,
+        "project_id": world["budget_project"].pk,
+        "item_id": world["delivery_item"].pk,
+    }

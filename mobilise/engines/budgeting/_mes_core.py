@@ -275,6 +275,14 @@ class MESEngine:
         self._rho0_exact = [
             data.cost[j] / data.total_util[j] if data.total_util[j] else None for j in range(n)
         ]
+        self._eligible_rho0 = np.asarray([self._rho0[j] for j in data.eligible], dtype=np.float64)
+        self._eligible_cost = data.cost_f[data.eligible]
+        self._eligible_weight = data.total_weight[data.eligible]
+        self._apart = ~data.overlap  # _apart[k, j]: funding k leaves j's supporters' budgets alone
+        # Per run: the price found for each project, valid while ``_fresh`` says no project sharing
+        # a supporter with it has been funded since (its supporters' budgets are then unchanged).
+        self._fresh = np.zeros(n, dtype=bool)
+        self._memo: list[_Price | None] = [None] * n
 
     # ---------------------------------------------------------------------------------------------
     # Float run with exact verification
@@ -306,7 +314,14 @@ class MESEngine:
         budgets = np.full(d.n_groups, beta_f)
         zero = np.zeros(d.n_groups, dtype=bool)  # groups certainly at exactly zero
         lower = np.full(len(d.cost), np.inf)
-        lower[d.eligible] = [self._rho0[j] for j in d.eligible]
+        # Supporters' money only falls during a run, so a project they cannot afford at the start
+        # (clearly: twice ``_price``'s margin) is never affordable in it; leaving it out from the
+        # start saves evaluating it only to drop it, which is most evaluations on large cities.
+        cost = self._eligible_cost
+        margin = 2 * (_REL * cost + self._tol * self._eligible_weight)
+        affordable = beta_f * self._eligible_weight >= cost - margin
+        lower[d.eligible[affordable]] = self._eligible_rho0[affordable]
+        self._fresh[:] = False
         out = Run(beta)
         leader = upper if upper is not None and not upper.exact else None
         round_no = 0
@@ -328,7 +343,7 @@ class MESEngine:
             if guide is not None:
                 winner = guide.sequence[round_no]
                 try:
-                    found = self._price(winner, budgets, lower[winner])
+                    found = self._current_price(winner, budgets, lower[winner])
                 except _Undecided:
                     found = None
                 if found is not None:
@@ -353,6 +368,15 @@ class MESEngine:
                 return out
             self._select(out, choice[0], choice[1], budgets, zero, lower)
             round_no += 1
+
+    def _current_price(self, j: int, budgets: NDArray[np.float64], lower: float) -> _Price | None:
+        """:meth:`_price` within a run, remembered until a project sharing a supporter is funded."""
+        if self._fresh[j]:
+            return self._memo[j]
+        found = self._price(j, budgets, lower)
+        self._memo[j] = found
+        self._fresh[j] = True
+        return found
 
     def _price(self, j: int, budgets: NDArray[np.float64], lower: float) -> _Price | None:
         """Project ``j``'s price ``rho`` now (with its exact value when that comes free), or ``None``
@@ -439,17 +463,24 @@ class MESEngine:
         voters = d.supporters[winner]
         u = d.util_f[winner]
         gap = budgets.take(voters) - rho * (self._uniform[winner] if u is None else u)
+        out.sequence.append(winner)
+        out.rho.append(rho)
+        out.snapshots.append(lower.copy())
+        lower[winner] = np.inf
+        out.min_rival.append(float(lower.min()))
+        np.logical_and(self._fresh, self._apart[winner], out=self._fresh)
+        if gap.min() >= self._tol:
+            # Everyone paid a full share and nobody is near zero (often the case): the price is
+            # exactly cost / total utility, and nobody's budget reaches zero.
+            out.rho_exact.append(exact if exact is not None else self._rho0_exact[winner])
+            budgets[voters] = gap
+            return
         poor = gap < 0
         if exact is None and np.abs(gap).min() >= self._tol and zero.take(voters)[poor].all():
             # Every full payer was certainly at zero: the others paid the whole cost between them.
             rich = ~poor
             exact = d.cost[winner] / int(np.dot(d.weight_i[winner][rich], d.util_i[winner][rich]))
-        out.sequence.append(winner)
-        out.rho.append(rho)
         out.rho_exact.append(exact)
-        out.snapshots.append(lower.copy())
-        lower[winner] = np.inf
-        out.min_rival.append(float(lower.min()))
         # Supporters clearly short of their share pay everything and are certainly at zero; those
         # within rounding of it are left at (nearly) zero without that certainty.
         zero[voters[gap < -self._tol]] = True
@@ -476,7 +507,7 @@ class MESEngine:
             bound = lower[j]
             if not bound < best * (1 + 4 * _REL):
                 break
-            found = cache[j] if j in cache else self._price(j, budgets, bound)
+            found = cache[j] if j in cache else self._current_price(j, budgets, bound)
             if found is None:
                 lower[j] = np.inf
                 continue
@@ -561,7 +592,7 @@ class MESEngine:
             if not bound <= ceiling * (1 + 4 * _REL):
                 return verdict
             try:
-                found = self._price(j, budgets, bound)
+                found = self._current_price(j, budgets, bound)
             except _Undecided:
                 return _FAIL
             cache[j] = found

@@ -1,6 +1,6 @@
 """``mobilise opinion``: run the opinion engine on a Pol.is export folder.
 
-    mobilise opinion analyse DIR [--json] [--seed N] [--write OUT]
+    mobilise opinion analyse DIR [--json] [--seed N] [--write OUT] [--polis-history]
 
 ``analyse`` reads DIR (``comments.csv`` plus ``votes.csv`` or ``participants-votes.csv``),
 fits the engine and prints a readable summary, or with ``--json``::
@@ -11,7 +11,10 @@ fits the engine and prints a readable summary, or with ``--json``::
      "group_aware_consensus": {statement_id: value}}
 
 ``--write OUT`` also writes the conversation back out as a Pol.is export folder with our
-groups. The seed defaults to 0 so the same folder always gives the same answer.
+groups. ``--polis-history`` clusters the participants Pol.is's own in-conv rule would have
+clustered over the export's timestamped ``votes.csv`` (``export_in_conv``), which is closer
+to Pol.is's groups for conversations it analysed years ago. The seed defaults to 0 so the
+same folder always gives the same answer.
 The Django management command calls ``main`` with the arguments after ``opinion``.
 """
 
@@ -24,6 +27,7 @@ from typing import TextIO
 import numpy as np
 
 from .engine import OpinionEngine
+from .history import export_in_conv
 from .polis_io import PolisExport, read_polis_export, write_polis_export
 from .results import OpinionResult
 
@@ -44,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     analyse.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     analyse.add_argument(
         "--write", type=Path, metavar="OUT", help="also write a Pol.is export with our groups"
+    )
+    analyse.add_argument(
+        "--polis-history",
+        action="store_true",
+        help="cluster whom Pol.is's rule would have clustered over the timed votes.csv",
     )
     return parser
 
@@ -105,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"mobilise opinion: {exc}", file=sys.stderr)
             return 2
-        engine = OpinionEngine(random_state=args.seed).fit(export.votes)
+        history = export_in_conv(export) if args.polis_history else None
+        in_conv = history.tolist() if history is not None else ()
+        engine = OpinionEngine(random_state=args.seed).fit(export.votes, in_conv=in_conv)
         result = engine.result_
         if args.json:
             json.dump(result.to_json_dict(), sys.stdout, indent=2)

@@ -14,7 +14,9 @@ per indicator in ``report.indicators``) and ``report.problems`` (each a :class:`
 ``kind``, ``severity``, ``file``, ``row``, ``column``, ``value``, ``message``). Nothing is written
 when there is any error, and everything is written in one transaction when there is none.
 Re-importing the same data changes nothing (0 created, 0 updated); a corrected value is updated
-in place.
+in place. With ``replace=True`` the data is the whole of each indicator it names: stored values
+it no longer contains are deleted in the same transaction (``report.removed``). Indicators whose
+values changed get a new ``updated_at``, so cached pages change at once.
 
 The formats, the place resolution and the fast writer are described in ``pipeline``, ``places``
 and ``writer``; metadata in ``meta``.
@@ -69,14 +71,18 @@ def import_path(
     duplicates: str = "error",
     unresolved_names: str = "error",
     create_indicators: bool = False,
+    replace: bool = False,
 ) -> ImportReport:
     """Import one CSV (or ``.csv.gz``) or every data file in a folder.
 
     A folder is read as Open SDG (``data/indicator_<id>.csv`` + ``meta/<id>.md``) plus any tidy
     CSV with a ``.yaml`` metadata file of the same name. ``meta`` names the metadata of a single
     file (Open SDG ``.md`` or tidy ``.yaml``). ``format`` is "auto", "opensdg" or "tidy".
+    ``replace`` deletes the stored observations of the indicators imported that the data no
+    longer contains (see ``ImportOptions.replace``).
     """
     options = _options(
+        replace=replace,
         dry_run=dry_run,
         duplicates=duplicates,
         unresolved_names=unresolved_names,
@@ -105,6 +111,7 @@ def import_upload(
     code: str | None = None,
     dry_run: bool = False,
     max_bytes: int | None = None,
+    replace: bool = False,
 ) -> ImportReport:
     """Import an uploaded file (a binary file object, CSV or gzip). ``meta_text`` is the content
     of its metadata file; ``code`` names the indicator of an Open SDG file whose name and
@@ -120,7 +127,7 @@ def import_upload(
         meta_text=meta_text,
         code=sdg_code(code) if code else (match["code"] if match else None),
     )
-    options = _options(dry_run=dry_run, max_bytes=max_bytes)
+    options = _options(dry_run=dry_run, max_bytes=max_bytes, replace=replace)
     return run_import(lambda importer: importer.read_source(source), options=options)
 
 
@@ -133,6 +140,7 @@ def import_observations(
     duplicates: str = "error",
     create_indicators: bool = False,
     source: str = "rows",
+    replace: bool = False,
 ) -> ImportReport:
     """Import observations given as Python rows: the fast path for big generated data sets.
 
@@ -174,7 +182,12 @@ def import_observations(
         importer.report.sources.append(source)
         importer.read_tidy(header, body, file=source, file_no=0, metas=metas, first_row=1)
 
-    options = _options(dry_run=dry_run, duplicates=duplicates, create_indicators=create_indicators)
+    options = _options(
+        dry_run=dry_run,
+        duplicates=duplicates,
+        create_indicators=create_indicators,
+        replace=replace,
+    )
     return run_import(read, options=options)
 
 

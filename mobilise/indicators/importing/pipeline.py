@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mobilise.indicators.models import Indicator, Observation, Series
@@ -149,6 +150,9 @@ class ImportOptions:
     # create the indicator with its code as its title.
     create_indicators: bool = False
     max_bytes: int | None = None  # uncompressed size limit per file (uploads)
+    # The file is the whole of each indicator it names: stored observations of those indicators
+    # (any series) that it no longer contains are deleted, in the same transaction.
+    replace: bool = False
 
 
 class _IndicatorState:
@@ -209,6 +213,7 @@ class Importer:
         self.files: list[str] = []
         # Parsed periods by split-year start month, then by the cell as written.
         self._periods: dict[int, dict[Any, tuple[Period, int] | str]] = {4: {}, 9: {}}
+        self._clock = time.perf_counter()
         self._period_index: dict[str, int] = {}
 
     # --- shared helpers -------------------------------------------------------------------------
@@ -913,11 +918,18 @@ class Importer:
 
     # --- deciding and writing -------------------------------------------------------------------
 
+    def _lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[phase] = self.report.timings.get(phase, 0.0) + now - self._clock
+        self._clock = now
+
     def finish(self) -> None:
         self._flush()
+        self._lap("read and stage")
         report = self.report
         self._decide_series()
         deduplicated = self._may_have_duplicates() and self._check_duplicates()
+        self._lap("check keys")
         if not report.ok:
             return
         if deduplicated:
@@ -926,6 +938,7 @@ class Importer:
             counts_by_sidx = {s.sidx: s.rows for s in self.series if s.rows}
         written: dict[str, Indicator] = {}
         mapping: list[tuple[int, int, bool]] = []
+        all_series: dict[str, list[int]] = {}  # per indicator, every series id it has
         for code, state in self.indicators.items():
             indicator, created = self._write_indicator(state, counts_by_sidx)
             written[code] = indicator
@@ -957,11 +970,14 @@ class Importer:
                 Series.objects.bulk_update(changed, ["dimensions", "unit"])
             for s in mine:
                 mapping.append((s.sidx, existing[s.key].pk, s.key in before))
+            all_series[code] = [row.pk for row in existing.values()]
             result.series = len(mine)
             result.series_created = len(new)
         self.stage.map_series(mapping)
         self.stage.analyze()
+        self._lap("indicators and series")
         counts = self.stage.compare()
+        self._lap("compare")
         existed_by_sidx = {sidx: existed for sidx, _id, existed in mapping}
         for sidx, _series_id, existed in mapping:
             if not existed:
@@ -976,12 +992,42 @@ class Importer:
             report.created += c.created
             report.updated += c.updated
             report.unchanged += c.unchanged
+        if self.options.replace:
+            report.replace = True
+            for code, series_ids in all_series.items():
+                removed = self.stage.remove_missing(series_ids)
+                report.indicator(code).observations_removed += removed
+                report.removed += removed
+            self._lap("remove")
         new_rows = any(not existed for _s, _id, existed in mapping)
         changed_old = any(
             (c.created or c.updated) for sidx, c in counts.items() if existed_by_sidx.get(sidx)
         )
-        if new_rows or changed_old:
-            self.stage.write(new_series=new_rows, existing_series=changed_old)
+        # A dry run has its counts already (compare, remove) and would roll the write back.
+        if (new_rows or changed_old) and not self.options.dry_run:
+            self.stage.write(
+                new_series=new_rows,
+                existing_series=changed_old,
+                rows=report.created + report.updated,
+            )
+            self._lap("write")
+            if self.stage.validate_seconds:
+                report.timings["of which validating keys"] = self.stage.validate_seconds
+        self._touch(written, report)
+
+    def _touch(self, written: dict[str, Indicator], report: ImportReport) -> None:
+        """Move ``updated_at`` of every indicator whose observations changed: the page caches'
+        key (``selectors.data_version``) includes it, and a value corrected in place would
+        otherwise leave the key, and so the cached pages, as they were."""
+        changed = [
+            indicator.pk
+            for code, indicator in written.items()
+            if (r := report.indicator(code)).observations_created
+            or r.observations_updated
+            or r.observations_removed
+        ]
+        if changed:
+            Indicator.objects.filter(pk__in=changed).update(updated_at=timezone.now())
 
     def _decide_series(self) -> None:
         by_code: dict[str, list[_SeriesState]] = {}

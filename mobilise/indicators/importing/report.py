@@ -90,6 +90,7 @@ class IndicatorResult:
     observations_created: int = 0
     observations_updated: int = 0
     observations_unchanged: int = 0
+    observations_removed: int = 0  # replace mode: stored but no longer in the file
     series_created: int = 0
     series: int = 0
 
@@ -105,12 +106,15 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # replace mode only
+    replace: bool = False
     indicators: dict[str, IndicatorResult] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
     counts_by_kind: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, for benchmarks
     _warnings: dict[tuple, Problem] = field(default_factory=dict, repr=False)
     _listed_errors: int = field(default=0, repr=False)
 
@@ -213,6 +217,11 @@ class ImportReport:
                     "unchanged": self.unchanged,
                 }
             )
+            if self.replace:
+                out.append(
+                    _("Replace: %(removed)s stored value(s) no longer in the file removed.")
+                    % {"removed": self.removed}
+                )
         out.append(
             _(
                 "Rows read: %(read)s; without a value (skipped): %(blank)s; "
@@ -222,21 +231,22 @@ class ImportReport:
         )
         if self.ok:
             for result in self.indicators.values():
-                out.append(
-                    "  "
-                    + _(
-                        "%(code)s: %(rows)s observations in %(series)s series "
-                        "(%(created)s created, %(updated)s updated, %(unchanged)s unchanged)"
-                    )
-                    % {
-                        "code": result.code,
-                        "rows": result.rows,
-                        "series": result.series,
-                        "created": result.observations_created,
-                        "updated": result.observations_updated,
-                        "unchanged": result.observations_unchanged,
+                line = _(
+                    "%(code)s: %(rows)s observations in %(series)s series "
+                    "(%(created)s created, %(updated)s updated, %(unchanged)s unchanged)"
+                ) % {
+                    "code": result.code,
+                    "rows": result.rows,
+                    "series": result.series,
+                    "created": result.observations_created,
+                    "updated": result.observations_updated,
+                    "unchanged": result.observations_unchanged,
+                }
+                if self.replace:
+                    line += " " + _("%(removed)s removed") % {
+                        "removed": result.observations_removed
                     }
-                )
+                out.append("  " + line)
         shown = self.errors + self.warnings
         for problem in shown[:max_problems]:
             label = _("Error") if problem.is_error else _("Warning")
@@ -258,6 +268,8 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "removed": self.removed,
+            "replace": self.replace,
             "error_count": self.error_count,
             "warning_count": self.warning_count,
             "indicators": [asdict(r) for r in self.indicators.values()],

@@ -157,3 +157,16 @@ def test_a_gzipped_upload(lead_client, camden):
         {"data_file": upload, "format": "tidy", "meta_file": SimpleUploadedFile("co2.yaml", META)},
     )
     assert response.status_code == 302 and Observation.objects.count() == 2
+
+
+def test_replace_removes_values_the_uploaded_file_no_longer_has(lead_client, camden):
+    post(lead_client, GOOD)
+
+    response = post(
+        lead_client, b"indicator,geocode,period,value\nco2,E09000007,2020,9.5\n", replace="on"
+    )
+
+    assert response.status_code == 302
+    html = lead_client.get(URL).content.decode()
+    assert "1 stored value that the file no longer has was removed." in html
+    assert list(Observation.objects.values_list("period", flat=True)) == ["2020"]

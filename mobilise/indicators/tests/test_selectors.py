@@ -328,7 +328,12 @@ def test_assess_targets_with_and_without_natural_limits(world):
     population = world.population.series.get()
     observations_for(population, camden, {"2017": 200_000, "2018": 204_000, "2019": 207_000})
     growth = TargetFactory(
-        series=population, place=camden, baseline_period="2017", baseline_value=200_000, target_year=2030, target_value=250_000
+        series=population,
+        place=camden,
+        baseline_period="2017",
+        baseline_value=200_000,
+        target_year=2030,
+        target_value=250_000,
     )
     result = selectors.assess_targets([world.target, growth])
     assert result[growth.pk].assessment.status.value in {"on_track", "at_risk", "off_track"}

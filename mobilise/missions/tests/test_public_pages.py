@@ -274,10 +274,12 @@ def test_mission_page_query_count_is_bounded(
             target=NodeFactory(mission=rich_mission, kind="output"),
         )
         OutcomeFactory(mission=rich_mission)
-    with django_assert_max_num_queries(12):
+    # Each higher app's section (coalition, indicators, conversations, budgets, confidence) costs a
+    # query or two; what matters is that none grows with the mission's size.
+    with django_assert_max_num_queries(15):
         client.get(rich_mission.get_absolute_url())
     client.force_login(lead)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(30):
         response = client.get(rich_mission.get_absolute_url())
     assert "Edit mission" in response.content.decode()
 

@@ -49,3 +49,18 @@ def test_bad_folder_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "neither votes.csv nor participants-votes.csv" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["frobnicate"])
+
+
+def test_polis_history_clusters_whom_polis_rule_would_have(
+    samples: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seattle ran before Pol.is's November 2017 fix, when votes on moderated-out statements
+    counted towards the 7 needed: replaying that history groups people with fewer votes."""
+    folder = str(samples / "15-per-hour-seattle")
+    main(["analyse", folder, "--json"])
+    plain = json.loads(capsys.readouterr().out)["groups"]
+    main(["analyse", folder, "--json", "--polis-history"])
+    replayed = json.loads(capsys.readouterr().out)["groups"]
+    assert len(plain) == 138
+    assert len(replayed) == 275
+    assert set(plain) < set(replayed)

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and report, but write nothing."
         )
         parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Treat the data as the whole of each indicator it names: delete stored values "
+            "of those indicators that it no longer contains (in the same transaction).",
+        )
+        parser.add_argument(
             "--skip-conflicting-duplicates",
             action="store_true",
             help="Skip (with a warning) every row of a key that appears with different values, "
@@ -67,6 +73,7 @@ class Command(BaseCommand):
             duplicates="skip" if options["skip_conflicting_duplicates"] else "error",
             unresolved_names="warning" if options["skip_unresolved_names"] else "error",
             create_indicators=options["create_indicators"],
+            replace=options["replace"],
         )
         lines = report.lines(max_problems=options["max_problems"])
         if not report.ok:

@@ -1,0 +1,277 @@
+"""Reads for assurance: councils and their records, confidence histories, risks, and the national
+roll-up. The stocktake pack's facts are gathered in ``stocktake.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mobilise.engines.trajectory import Status
+from mobilise.indicators import selectors as indicators
+from mobilise.missions.models import Mission, Outcome
+
+from .models import (
+    EXCEPTION_RATINGS,
+    RATING_MEANINGS,
+    RATING_SCORES,
+    RATING_TAGS,
+    Action,
+    Assessment,
+    Council,
+    CouncilMember,
+    Meeting,
+    Pack,
+    Rating,
+)
+
+
+def rating_label(rating: str) -> str:
+    return str(Rating(rating).label)
+
+
+def rating_meaning(rating: str) -> str:
+    return str(RATING_MEANINGS[Rating(rating)])
+
+
+def rating_tag(rating: str) -> str:
+    return RATING_TAGS[Rating(rating)]
+
+
+# --- councils ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CouncilOverview:
+    council: Council
+    members: list[CouncilMember]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    actions: list[Action]
+    decisions: list[Any]
+    today: dt.date
+
+    @property
+    def overdue(self) -> list[Action]:
+        return [a for a in self.actions if a.is_overdue(self.today)]
+
+
+def council_overview(council: Council) -> CouncilOverview:
+    now = timezone.now()
+    today = timezone.localdate()
+    meetings = list(council.meetings.order_by("starts_at"))
+    from .models import Decision
+
+    return CouncilOverview(
+        council=council,
+        members=list(council.members.select_related("user").order_by("role", "name")),
+        upcoming=[m for m in meetings if m.starts_at >= now],
+        past=[m for m in reversed(meetings) if m.starts_at < now],
+        actions=list(actions_of(council)),
+        decisions=list(
+            Decision.objects.filter(meeting__council=council).select_related("meeting")[:20]
+        ),
+        today=today,
+    )
+
+
+def actions_of(council: Council) -> QuerySet[Action]:
+    return council.actions.select_related("outcome", "pledge", "meeting", "owner").order_by(
+        "status", "due_date", "id"
+    )
+
+
+def open_actions(mission: Mission) -> list[Action]:
+    return list(
+        Action.objects.filter(council__mission=mission, status__in=Action.OPEN_STATUSES)
+        .select_related("outcome", "pledge")
+        .order_by("due_date", "id")
+    )
+
+
+def meeting_detail(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.filter(pk=meeting.pk)
+        .prefetch_related(
+            "agenda",
+            "papers",
+            "decisions",
+            Prefetch("actions", queryset=Action.objects.select_related("outcome", "pledge")),
+        )
+        .get()
+    )
+
+
+# --- confidence ----------------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeConfidence:
+    outcome: Outcome
+    latest: Assessment | None
+    history: list[Assessment]
+
+
+@dataclass
+class ConfidenceHistory:
+    mission: Mission
+    history: list[Assessment]  # the mission as a whole, newest first
+    outcomes: list[OutcomeConfidence] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Assessment | None:
+        return self.history[0] if self.history else None
+
+    @property
+    def previous(self) -> Assessment | None:
+        return self.history[1] if len(self.history) > 1 else None
+
+
+def confidence_history(mission: Mission) -> ConfidenceHistory:
+    """Every assessment of the mission and its outcomes, newest first: two queries."""
+    everything = list(
+        Assessment.objects.filter(mission=mission).select_related("assessor", "outcome")
+    )
+    result = ConfidenceHistory(mission, [a for a in everything if a.outcome_id is None])
+    for outcome in mission.outcomes.all():
+        own = [a for a in everything if a.outcome_id == outcome.pk]
+        result.outcomes.append(OutcomeConfidence(outcome, own[0] if own else None, own))
+    return result
+
+
+def mission_headline(mission: Mission) -> tuple[list[Assessment], bool]:
+    """The two latest mission-level assessments (rating and date only) and whether the mission
+    has a council: one query, since this sits on every mission page."""
+    own = Assessment.objects.filter(mission=OuterRef("pk"), outcome__isnull=True).order_by(
+        "-assessed_on", "-id"
+    )
+    row = (
+        Mission.objects.filter(pk=mission.pk)
+        .values(
+            has_council=Exists(Council.objects.filter(mission=OuterRef("pk"))),
+            rating_1=Subquery(own.values("rating")[:1]),
+            date_1=Subquery(own.values("assessed_on")[:1]),
+            rating_2=Subquery(own.values("rating")[1:2]),
+            date_2=Subquery(own.values("assessed_on")[1:2]),
+        )
+        .get()
+    )
+    latest = [
+        Assessment(mission=mission, rating=row[f"rating_{n}"], assessed_on=row[f"date_{n}"])
+        for n in (1, 2)
+        if row[f"rating_{n}"]
+    ]
+    return latest, bool(row["has_council"])
+
+
+def change_label(latest: Assessment | None, previous: Assessment | None) -> str:
+    if latest is None:
+        return _("Not yet assessed")
+    if previous is None:
+        return _("First assessment")
+    diff = RATING_SCORES[Rating(latest.rating)] - RATING_SCORES[Rating(previous.rating)]
+    if diff > 0:
+        return _("Improved from %(rating)s") % {"rating": rating_label(previous.rating)}
+    if diff < 0:
+        return _("Worsened from %(rating)s") % {"rating": rating_label(previous.rating)}
+    return _("Unchanged")
+
+
+def latest_mission_ratings(missions: list[Mission]) -> dict[int, Assessment]:
+    """The newest mission-level assessment of each mission: one query."""
+    latest: dict[int, Assessment] = {}
+    for a in Assessment.objects.filter(mission__in=missions, outcome__isnull=True).select_related(
+        "assessor"
+    ):
+        latest.setdefault(a.mission_id, a)  # ordered newest first
+    return latest
+
+
+# --- risks ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Risk:
+    title: str
+    source: str
+    severity: int  # 3 high, 2 medium, 1 low: ordering only
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "source": self.source, "severity": self.severity}
+
+
+def risks(mission: Mission, history: ConfidenceHistory, actions: list[Action]) -> list[Risk]:
+    """A mission's risks, derived rather than kept in a register (so they cannot go stale):
+
+    * the mission or an outcome rated red or amber/red at its latest assessment (high, medium);
+    * each overdue action (medium);
+    * each indicator off track in a place (medium), at risk (low).
+    """
+    found: list[Risk] = []
+    judged = [(mission.title, history.latest)] + [
+        (o.outcome.title, o.latest) for o in history.outcomes
+    ]
+    for title, latest in judged:
+        if latest is not None and latest.rating in EXCEPTION_RATINGS:
+            found.append(
+                Risk(
+                    _("%(title)s: delivery confidence %(rating)s")
+                    % {
+                        "title": title,
+                        "rating": rating_label(latest.rating),
+                    },
+                    latest.rationale,
+                    3 if latest.rating == Rating.RED else 2,
+                )
+            )
+    today = timezone.localdate()
+    for action in actions:
+        if action.is_overdue(today):
+            found.append(
+                Risk(
+                    _("Overdue action: %(text)s") % {"text": action.text},
+                    _("Due %(date)s, owned by %(owner)s")
+                    % {"date": action.due_date.strftime("%-d %B %Y"), "owner": action.owner_name},
+                    2,
+                )
+            )
+    links = indicators.indicator_links(mission=mission)
+    if links:
+        for data in indicators.outcome_statuses(list(mission.outcomes.all()), mission, links):
+            for item in data.indicators:
+                for cell in item.places:
+                    if cell.status in (Status.OFF_TRACK, Status.AT_RISK):
+                        found.append(
+                            Risk(
+                                _("%(indicator)s in %(place)s is %(status)s")
+                                % {
+                                    "indicator": item.indicator.title,
+                                    "place": cell.place.name,
+                                    "status": indicators.status_label(cell.status).lower(),
+                                },
+                                cell.explanation,
+                                2 if cell.status == Status.OFF_TRACK else 1,
+                            )
+                        )
+    return sorted(found, key=lambda r: -r.severity)
+
+
+# --- packs ---------------------------------------------------------------------------------------
+
+
+def packs_of(mission: Mission) -> list[Pack]:
+    return list(Pack.objects.filter(mission=mission).defer("html", "facts"))
+
+
+def previous_pack(mission: Mission, before: dt.date) -> Pack | None:
+    return (
+        Pack.objects.filter(mission=mission, status=Pack.Status.READY, period_end__lt=before)
+        .defer("html", "facts")
+        .order_by("-period_end")
+        .first()
+    )

@@ -1,0 +1,10 @@
+"""Background work: stocktake packs take seconds to print, so a worker does it."""
+
+from django_tasks import task
+
+
+@task()
+def generate_pack(*, pack_id: int) -> str:
+    from .services import pack_generate
+
+    return pack_generate(pack_id=pack_id).status

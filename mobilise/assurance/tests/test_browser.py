@@ -1,0 +1,135 @@
+"""The assurance journeys in Chromium, with axe-core on every page (no serious or critical
+problems): the secretariat minutes a meeting and adds a paper; an assessor records delivery
+confidence with the evidence beside the form; the lead produces a stocktake pack; the national
+mission shows the borough in its roll-up."""
+
+import re
+
+import pytest
+
+from mobilise.accounts.tests.factories import PASSWORD
+from mobilise.assurance.models import Assessment, Pack, Paper
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(live_settings, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _sign_in(page, base, user):
+    page.context.clear_cookies()
+    page.goto(base + "/account/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_council_confidence_stocktake_and_roll_up(live_server, page, axe, borough, tmp_path):
+    base = live_server.url
+    slug = borough["mission"].slug
+
+    # Anyone can read the council's record; the overdue action stands out.
+    page.goto(base + borough["mission"].get_absolute_url())
+    axe(page)
+    page.get_by_role("link", name=re.compile("Mission council")).click()
+    main = page.locator("main").inner_text()
+    assert "1 action is overdue." in main and "Overdue" in main
+    axe(page)
+
+    # The secretariat writes the minutes and adds a paper.
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + f"/assurance/missions/{slug}/council/")
+    page.locator("a[href*='/council/meetings/']").first.click()
+    axe(page)
+    page.get_by_role("link", name="Edit the minutes").click()
+    axe(page)
+    page.get_by_label("Minutes").fill("All present.\n\nThe recovery plan was agreed.")
+    page.get_by_role("button", name="Save the minutes").click()
+    page.wait_for_load_state()
+    assert "The recovery plan was agreed." in page.locator("main").inner_text()
+    axe(page)
+    page.get_by_role("link", name="Add a paper").click()
+    axe(page)
+    paper = tmp_path / "plan.pdf"
+    paper.write_bytes(b"%PDF-1.4 recovery plan")
+    page.get_by_label("Title").fill("Recovery plan")
+    page.get_by_label("Upload a file").set_input_files(str(paper))
+    page.get_by_role("button", name="Add the paper").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Recovery plan", exact=True).is_visible()
+    assert Paper.objects.count() == 1
+    axe(page)
+
+    # An assessor records delivery confidence, seeing the evidence beside the form.
+    _sign_in(page, base, borough["assessor"])
+    page.goto(base + f"/assurance/missions/{slug}/confidence/")
+    axe(page)
+    page.get_by_role("button", name="Record an assessment").click()
+    evidence = page.locator(".mobilise-assurance-evidence").inner_text()
+    assert "Indicators against their trajectories" in evidence
+    assert "Bring the recovery plan" in evidence
+    axe(page)
+    page.get_by_role("button", name="Record the assessment").click()
+    assert page.title().startswith("Error:")
+    axe(page)
+    page.get_by_label("Successful delivery is probable").check()
+    page.get_by_label("Rationale").fill("The recovery plan is agreed and funded.")
+    page.get_by_role("button", name="Record the assessment").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "The recovery plan is agreed and funded." in main
+    assert "Improved from Amber" in main
+    assert Assessment.objects.filter(rating="amber_green").exists()
+    axe(page)
+
+    # The lead produces a stocktake pack and updates the overdue action.
+    _sign_in(page, base, borough["lead"])
+    page.goto(base + f"/assurance/missions/{slug}/stocktakes/")
+    axe(page)
+    page.get_by_role("link", name="Choose another period").click()
+    axe(page)
+    page.go_back()
+    page.get_by_role("button", name=re.compile("Produce a stocktake pack for")).click()
+    page.wait_for_load_state()
+    assert Pack.objects.get().status == Pack.Status.READY
+    main = page.locator("main").inner_text()
+    assert "Download the pack as a PDF" in main and "Amber/Green" in main
+    axe(page)
+    page.goto(base + f"/assurance/missions/{slug}/council/actions/{borough['overdue'].pk}/")
+    axe(page)
+    page.get_by_label("Status").select_option(label="Done")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "action is overdue" not in page.locator("main").inner_text()
+
+    # The national mission shows the borough in its roll-up.
+    page.goto(base + borough["national"].get_absolute_url())
+    rollup = page.locator(".mobilise-assurance-rollup").inner_text()
+    assert "Camden" in rollup and "Amber/Green" in rollup
+    page.wait_for_load_state("networkidle")
+    axe(page)
+
+
+def test_every_assurance_page_passes_axe(live_server, page, axe):
+    """The sweep of tests/browser/test_every_page_accessible.py for this app's pages: as a
+    visitor for public pages, as the owning lead (also the secretariat) for the rest."""
+    from tests.url_catalogue import PUBLIC, build_world, our_patterns, url_for
+
+    world = build_world()
+    not_html = {"assurance:pack_pdf", "assurance:paper_download"}
+    pages = [
+        (name, url_for(name, pattern, world))
+        for name, pattern in our_patterns()
+        if name.startswith("assurance:") and name not in not_html
+    ]
+    assert len(pages) == 10
+    for name, url in [(n, u) for n, u in pages if n in PUBLIC]:
+        assert page.goto(live_server.url + url).status == 200, name
+        axe(page)
+    _sign_in(page, live_server.url, world["lead"])
+    for name, url in [(n, u) for n, u in pages if n not in PUBLIC]:
+        assert page.goto(live_server.url + url).status == 200, name
+        axe(page)

@@ -1,0 +1,247 @@
+"""Assurance pages. Views stay thin: ``access`` fetches and guards, forms parse, services write."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.sections import mission_evidence
+from mobilise.core.text import paragraphs
+from mobilise.indicators import selectors as indicators
+
+from . import access, charts, selectors, services
+from .forms import ActionStatusForm, AssessmentForm, MinutesForm, PackForm, PaperForm
+from .models import RATING_SCORES, Pack
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    context.setdefault("paragraphs", paragraphs)
+    context.setdefault("today", timezone.localdate())
+    context.setdefault("rating_tag", selectors.rating_tag)
+    context.setdefault("rating_meaning", selectors.rating_meaning)
+    return render(request, template, context)
+
+
+# --- the council ---------------------------------------------------------------------------------
+
+
+def council(request: HttpRequest, slug: str) -> HttpResponse:
+    council_ = access.access_council(request.user, slug)
+    mission = council_.mission
+    return _render(
+        request,
+        "assurance/council.html",
+        {
+            "mission": mission,
+            "overview": selectors.council_overview(council_),
+            "is_secretariat": access.is_secretariat(request.user, mission),
+        },
+    )
+
+
+def meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting(request.user, slug, meeting_id)
+    mission = meeting_.council.mission
+    detail = selectors.meeting_detail(meeting_)
+    return _render(
+        request,
+        "assurance/meeting.html",
+        {
+            "mission": mission,
+            "council": meeting_.council,
+            "meeting": detail,
+            "is_secretariat": access.is_secretariat(request.user, mission),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting_for_secretariat(request.user, slug, meeting_id)
+    form = MinutesForm(_data(request), initial={"minutes": meeting_.minutes})
+    if request.method == "POST" and form.is_valid():
+        services.minutes_update(meeting=meeting_, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Minutes saved"))
+        return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/minutes_form.html",
+        {"form": form, "meeting": meeting_, "mission": meeting_.council.mission},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_add(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting_for_secretariat(request.user, slug, meeting_id)
+    form = PaperForm(_data(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_add(meeting=meeting_, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Paper added"))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/paper_form.html",
+        {"form": form, "meeting": meeting_, "mission": meeting_.council.mission},
+    )
+
+
+def paper_download(request: HttpRequest, paper_id: int) -> FileResponse:
+    paper = access.access_paper(request.user, paper_id)
+    try:
+        handle = paper.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=Path(paper.file.name).name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
+    action = access.access_action_for_update(request.user, slug, action_id)
+    form = ActionStatusForm(_data(request), initial={"status": action.status})
+    if request.method == "POST" and form.is_valid():
+        services.action_status_update(action=action, status=form.cleaned_data["status"])
+        messages.success(request, _("Action updated"))
+        return redirect(action.council.get_absolute_url())
+    return _render(
+        request,
+        "assurance/action_form.html",
+        {"form": form, "action": action, "mission": action.council.mission},
+    )
+
+
+# --- delivery confidence -------------------------------------------------------------------------
+
+
+def _score_labels() -> list[str]:
+    by_score = {score: selectors.rating_label(r) for r, score in RATING_SCORES.items()}
+    return [by_score[s] for s in range(1, 6)]
+
+
+def confidence(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.access_mission(request.user, slug)
+    history = selectors.confidence_history(mission)
+    points = [(a.assessed_on, a.score, a.rating) for a in reversed(history.history)]
+    return _render(
+        request,
+        "assurance/confidence.html",
+        {
+            "mission": mission,
+            "history": history,
+            "change": selectors.change_label(history.latest, history.previous),
+            "chart": charts.confidence_steps(
+                points, _score_labels(), _("Delivery confidence of the mission over time")
+            ),
+            "can_assess": access.can_assess(request.user, mission),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.access_mission_for_assessing(request.user, slug)
+    form = AssessmentForm(_data(request), mission=mission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_create(mission=mission, assessor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assessment recorded"))
+            return redirect("assurance:confidence", slug=mission.slug)
+    history = selectors.confidence_history(mission)
+    return _render(
+        request,
+        "assurance/assess.html",
+        {
+            "form": form,
+            "mission": mission,
+            "history": history,
+            "evidence": mission_evidence.collect(mission, None),
+            "open_actions": selectors.open_actions(mission),
+            "status_label": indicators.status_label,
+        },
+    )
+
+
+# --- stocktake packs -----------------------------------------------------------------------------
+
+
+def _default_period(mission: Any) -> tuple[dt.date, dt.date]:
+    """From the day after the last pack (or the start of the month) to today."""
+    today = timezone.localdate()
+    last = selectors.previous_pack(mission, today + dt.timedelta(days=1))
+    start = last.period_end + dt.timedelta(days=1) if last else today.replace(day=1)
+    return min(start, today), today
+
+
+def packs(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.access_mission(request.user, slug)
+    start, end = _default_period(mission)
+    return _render(
+        request,
+        "assurance/packs.html",
+        {
+            "mission": mission,
+            "packs": selectors.packs_of(mission),
+            "can_request": access.can_request_pack(request.user, mission),
+            "default_start": start,
+            "default_end": end,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.access_mission_for_pack(request.user, slug)
+    start, end = _default_period(mission)
+    form = PackForm(_data(request), initial={"period_start": start, "period_end": end})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = services.pack_request(mission=mission, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The stocktake pack is being prepared. This page shows it when ready.")
+            )
+            return redirect(pack.get_absolute_url())
+    return _render(request, "assurance/pack_form.html", {"form": form, "mission": mission})
+
+
+def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
+    pack_ = access.access_pack(request.user, slug, pack_id)
+    return _render(request, "assurance/pack.html", {"pack": pack_, "mission": pack_.mission})
+
+
+def pack_pdf(request: HttpRequest, slug: str, pack_id: int) -> FileResponse:
+    pack_ = access.access_pack(request.user, slug, pack_id)
+    if pack_.status != Pack.Status.READY or not pack_.pdf:
+        raise Http404
+    return FileResponse(
+        pack_.pdf.open("rb"),
+        as_attachment=True,
+        filename=Path(pack_.pdf.name).name,
+        content_type="application/pdf",
+    )

@@ -1,0 +1,216 @@
+"""Forms for budget rounds. They parse what people typed; the services decide what is allowed."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mobilise.core.forms_govuk import GovukDateField
+
+from .models import BallotType, BudgetRound, DeliveryItem, Project
+from .services import money
+
+
+class RoundForm(forms.ModelForm):
+    place = forms.ModelChoiceField(queryset=None, label=_("Place"), empty_label=None)
+    ideas_close_on = GovukDateField(label=_("Ideas close"), required=False)
+    voting_opens_on = GovukDateField(label=_("Voting opens"), required=False)
+    voting_closes_on = GovukDateField(label=_("Voting closes"), required=False)
+
+    class Meta:
+        model = BudgetRound
+        fields = [
+            "title",
+            "description",
+            "place",
+            "budget",
+            "ballot_type",
+            "max_choices",
+            "points",
+            "rule",
+            "completion",
+            "postcode_districts",
+            "allow_voter_codes",
+            "ideas_close_on",
+            "voting_opens_on",
+            "voting_closes_on",
+        ]
+        widgets = {
+            "ballot_type": forms.RadioSelect,
+            "rule": forms.RadioSelect,
+            "completion": forms.RadioSelect,
+        }
+        labels = {"budget": _("Budget in pounds")}
+        error_messages = {
+            "title": {"required": _("Enter a title for the round")},
+            "budget": {
+                "required": _("Enter the budget"),
+                "invalid": _("Enter the budget as a number, like 50000"),
+            },
+        }
+
+    def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places
+        self.fields["max_choices"].help_text = _("Only for a ballot with a number of projects.")
+        self.fields["points"].help_text = _("Only for a ballot sharing out points.")
+
+
+class ProposeForm(forms.Form):
+    title = forms.CharField(
+        label=_("Name your idea"),
+        max_length=300,
+        error_messages={"required": _("Enter a name for your idea")},
+    )
+    description = forms.CharField(
+        label=_("Describe your idea"),
+        help_text=_("What would change, where, and who would it help?"),
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": _("Describe your idea")},
+    )
+    category = forms.CharField(
+        label=_("Category (optional)"),
+        help_text=_("For example: green spaces, streets, young people."),
+        max_length=100,
+        required=False,
+    )
+
+
+class ReviewForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Can the council deliver it?"),
+        choices=[
+            (Project.Status.FEASIBLE, _("Yes: put it on the ballot")),
+            (Project.Status.REJECTED, _("No: leave it off the ballot")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the idea goes on the ballot")},
+    )
+    cost = forms.DecimalField(
+        label=_("Cost"),
+        help_text=_("What the council would spend, in the round's currency."),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": _("Enter the cost as a number, like 12500")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (published)"),
+        help_text=_("Needed when the idea is left off: residents will read it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class EligibilityForm(forms.Form):
+    district = forms.CharField(
+        label=_("The first half of your postcode"),
+        help_text=_("For example, NW5 for NW5 1TL."),
+        max_length=8,
+        required=False,
+    )
+    code = forms.CharField(
+        label=_("Voter code (if you were given one)"),
+        help_text=_("Paper and in-person voters get a code like ABCDE-23456."),
+        max_length=20,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, round_: BudgetRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not round_.districts:
+            del self.fields["district"]
+        if not round_.allow_voter_codes:
+            del self.fields["code"]
+
+
+class BallotForm(forms.Form):
+    """Checkboxes for approval ballots; a points box per project for cumulative ones."""
+
+    def __init__(
+        self, *args: Any, round_: BudgetRound, projects: list[Project], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        self.projects = projects
+        self.cumulative = round_.ballot_type == BallotType.CUMULATIVE
+        if self.cumulative:
+            for p in projects:
+                self.fields[f"points_{p.pk}"] = forms.IntegerField(
+                    label=p.title,
+                    required=False,
+                    min_value=0,
+                    max_value=round_.points,
+                    error_messages={
+                        "invalid": _("Enter points for %(project)s as a whole number")
+                        % {"project": p.title},
+                        "min_value": _("Points cannot be below 0"),
+                        "max_value": _("You have %(points)s points in all")
+                        % {"points": round_.points},
+                    },
+                )
+        else:
+            self.fields["choices"] = forms.MultipleChoiceField(
+                label=_("Choose projects"),
+                choices=[(str(p.pk), p.title) for p in projects],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+    def choices(self) -> dict[int, int]:
+        if self.cumulative:
+            return {
+                p.pk: self.cleaned_data.get(f"points_{p.pk}") or 0
+                for p in self.projects
+                if self.cleaned_data.get(f"points_{p.pk}")
+            }
+        return {int(pk): 1 for pk in self.cleaned_data.get("choices", [])}
+
+    def checkbox_params(self) -> dict[str, Any]:
+        """The govukCheckboxes parameters, with each project's cost and summary as its hint."""
+        bf = self["choices"]
+        chosen = {str(v) for v in (bf.value() or [])}
+        return {
+            "idPrefix": bf.auto_id,
+            "name": bf.html_name,
+            "fieldset": {
+                "legend": {
+                    "text": str(_("Choose projects")),
+                    "classes": "govuk-fieldset__legend--m",
+                }
+            },
+            "errorMessage": {"text": " ".join(str(e) for e in bf.errors)} if bf.errors else None,
+            "items": [
+                {
+                    "value": str(p.pk),
+                    "text": f"{p.title} – {money(p.cost, self.round.currency)}",
+                    "hint": {"text": p.description[:300]} if p.description else None,
+                    "checked": str(p.pk) in chosen,
+                }
+                for p in self.projects
+            ],
+        }
+
+
+class VoterCodesForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many codes?"),
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": _("Enter how many codes to issue"),
+            "min_value": _("Issue at least 1 code"),
+            "max_value": _("Issue up to 1,000 codes at a time"),
+        },
+    )
+
+
+class DeliveryForm(forms.ModelForm):
+    class Meta:
+        model = DeliveryItem
+        fields = ["status", "progress", "note"]
+        widgets = {"status": forms.RadioSelect}

@@ -1,0 +1,420 @@
+"""Every write in a budget round. Each service validates first, then writes in one transaction.
+
+Phases move one step at a time, by a conditional UPDATE, so two leads pressing "Close voting" at
+once close it once. A ballot takes a shared lock on its round (PostgreSQL ``FOR SHARE``): voters do
+not wait for each other, but closing the vote waits for ballots being written and no ballot can be
+written after it. One ballot per voter is the database's unique constraint; two first ballots for
+the same voter at once end as one row, the later choices replacing the earlier.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    PHASE_ORDER,
+    Ballot,
+    BallotChoice,
+    BallotType,
+    BudgetRound,
+    DeliveryItem,
+    Phase,
+    Project,
+    Result,
+    VoterCode,
+)
+
+POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
+CODE_LENGTH = 10
+
+
+def money(amount: Any, currency: str = "GBP") -> str:
+    """£1,250 or 1,250 PLN: whole units when whole."""
+    value = Decimal(amount)
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"£{text}" if currency == "GBP" else f"{text} {currency}"
+
+
+# --- rounds and phases ---------------------------------------------------------------------------
+
+
+def normalise_districts(text: str) -> str:
+    districts = [d for d in (p.strip().upper() for p in re.split(r"[,\s]+", text)) if d]
+    bad = [d for d in districts if not POSTCODE_DISTRICT.match(d)]
+    if bad:
+        raise ValidationError(
+            {
+                "postcode_districts": _(
+                    "These are not postcode districts: %(bad)s. Write the first half of a postcode, like NW5."
+                )
+                % {"bad": ", ".join(bad)}
+            }
+        )
+    return ", ".join(dict.fromkeys(districts))
+
+
+def round_create(*, mission: Any, place: Any, user: Any, **fields: Any) -> BudgetRound:
+    fields["postcode_districts"] = normalise_districts(fields.get("postcode_districts", ""))
+    round_ = BudgetRound(mission=mission, place=place, created_by=user, **fields)
+    if round_.ballot_type != BallotType.K_APPROVAL:
+        round_.max_choices = None
+    if round_.ballot_type != BallotType.CUMULATIVE:
+        round_.points = None
+    errors: dict[str, str] = {}
+    if round_.ballot_type == BallotType.K_APPROVAL and not round_.max_choices:
+        errors["max_choices"] = _("Enter how many projects each voter may choose")
+    if round_.ballot_type == BallotType.CUMULATIVE and not round_.points:
+        errors["points"] = _("Enter how many points each voter shares out")
+    if not round_.postcode_districts and not round_.allow_voter_codes:
+        errors["postcode_districts"] = _(
+            "Enter the place's postcode districts, or allow voter codes, so that someone can vote"
+        )
+    if errors:
+        raise ValidationError(errors)
+    round_.full_clean()
+    with transaction.atomic():
+        round_.save()
+    return round_
+
+
+def next_phase(round_: BudgetRound) -> str | None:
+    index = PHASE_ORDER.index(round_.phase)
+    return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
+
+
+def round_move_phase(*, round_: BudgetRound, user: Any, to: str) -> BudgetRound:
+    """Move the round one phase on. Closing the vote (voting → results) counts it."""
+    if to != next_phase(round_):
+        raise ValidationError(_("A round moves one phase at a time, from ideas to delivery."))
+    if to == Phase.VOTING and not round_.projects.filter(status=Project.Status.FEASIBLE).exists():
+        raise ValidationError(
+            _("No project is on the ballot yet. Review the ideas and mark at least one feasible.")
+        )
+    if to == Phase.VOTING and round_.projects.filter(status=Project.Status.PROPOSED).exists():
+        raise ValidationError(
+            _("Some ideas are still waiting for review. Decide on every idea before voting opens.")
+        )
+    with transaction.atomic():
+        moved = BudgetRound.objects.filter(pk=round_.pk, phase=round_.phase).update(
+            phase=to, updated_at=timezone.now()
+        )
+        if not moved:
+            raise ValidationError(_("Someone else has just moved this round on. Look again."))
+        if to == Phase.RESULTS:
+            from .tasks import compute_result
+
+            round_id = round_.pk
+            transaction.on_commit(lambda: compute_result.enqueue(round_id=round_id))
+    round_.refresh_from_db()
+    return round_
+
+
+# --- ideas and review ----------------------------------------------------------------------------
+
+
+def project_propose(
+    *, round_: BudgetRound, user: Any, title: str, description: str, category: str = ""
+) -> Project:
+    if round_.phase != Phase.IDEAS:
+        raise ValidationError(_("This round is not taking ideas now."))
+    project = Project(
+        round=round_,
+        proposer=user,
+        title=title.strip(),
+        description=description.strip(),
+        category=category.strip(),
+    )
+    project.full_clean()
+    with transaction.atomic():
+        last = round_.projects.order_by("-position").values_list("position", flat=True).first()
+        project.position = (last or 0) + 1
+        project.save()
+    return project
+
+
+def project_review(
+    *,
+    project: Project,
+    user: Any,
+    status: str,
+    cost: Decimal | None,
+    reason: str,
+    title: str | None = None,
+) -> Project:
+    """An officer's decision: feasible with a cost, or rejected with a published reason."""
+    if project.round.phase not in (Phase.IDEAS, Phase.REVIEW):
+        raise ValidationError(
+            _("The ballot is fixed once voting opens, so ideas cannot be reviewed now.")
+        )
+    errors: dict[str, str] = {}
+    if status == Project.Status.FEASIBLE and cost is None:
+        errors["cost"] = _("Enter what the project would cost")
+    if status == Project.Status.FEASIBLE and cost is not None and cost > project.round.budget:
+        errors["cost"] = _("The cost is more than the whole budget of %(budget)s") % {
+            "budget": money(project.round.budget, project.round.currency)
+        }
+    if status == Project.Status.REJECTED and not reason.strip():
+        errors["reason"] = _("Say why the idea is not going on the ballot: the reason is published")
+    if errors:
+        raise ValidationError(errors)
+    project.status = status
+    project.cost = cost
+    project.reason = reason.strip()
+    if title:
+        project.title = title.strip()
+    project.reviewed_by = user
+    project.full_clean()
+    with transaction.atomic():
+        project.save()
+    return project
+
+
+# --- eligibility and voter codes -----------------------------------------------------------------
+
+
+def _code_hash(round_id: int, code: str) -> str:
+    normalised = re.sub(r"[\s-]", "", code).upper()
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{round_id}:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def voter_codes_issue(*, round_: BudgetRound, user: Any, count: int) -> list[str]:
+    """New codes for paper and in-person voting; only their hashes are kept, so show them once."""
+    if not round_.allow_voter_codes:
+        raise ValidationError(_("This round does not use voter codes."))
+    if not 1 <= count <= 1000:
+        raise ValidationError({"count": _("Issue between 1 and 1,000 codes at a time")})
+    codes = [
+        "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH)) for _c in range(count)
+    ]
+    with transaction.atomic():
+        VoterCode.objects.bulk_create(
+            [VoterCode(round=round_, code_hash=_code_hash(round_.pk, c)) for c in codes]
+        )
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who is voting: the key their ballot is stored under, and how they showed they may vote."""
+
+    key: str
+    district: str = ""
+    code_id: int | None = None
+
+
+def check_eligibility(
+    *, round_: BudgetRound, user: Any, district: str = "", code: str = ""
+) -> Voter:
+    """A postcode district in the place, or an unused voter code (or one this ballot already used)."""
+    if round_.phase != Phase.VOTING:
+        raise ValidationError(_("Voting is not open in this round."))
+    if code.strip():
+        if not round_.allow_voter_codes:
+            raise ValidationError({"code": _("This round does not use voter codes")})
+        voter_code = VoterCode.objects.filter(
+            round=round_, code_hash=_code_hash(round_.pk, code)
+        ).first()
+        if voter_code is None:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "That voter code is not right. Check it against your card and try again"
+                    )
+                }
+            )
+        return Voter(key=f"code:{voter_code.pk}", code_id=voter_code.pk)
+    if not round_.districts:
+        raise ValidationError({"code": _("Enter the voter code you were given")})
+    district = re.sub(r"\s", "", district).upper()
+    if not district:
+        raise ValidationError({"district": _("Enter the first half of your postcode, like NW5")})
+    if not POSTCODE_DISTRICT.match(district):
+        raise ValidationError(
+            {"district": _("Enter the first half of your postcode only, like NW5")}
+        )
+    if district not in round_.districts:
+        raise ValidationError(
+            {
+                "district": _(
+                    "Only residents of %(place)s can vote in this round, and %(district)s is not one of its postcode districts"
+                )
+                % {"place": round_.place.name, "district": district}
+            }
+        )
+    return Voter(key=f"user:{user.pk}", district=district)
+
+
+# --- ballots -------------------------------------------------------------------------------------
+
+
+def validate_choices(round_: BudgetRound, choices: dict[int, int]) -> dict[int, int]:
+    """``choices`` maps project id to points (1 for approval). Returns them, or says what to fix."""
+    projects = {p.pk: p for p in round_.projects.filter(status=Project.Status.FEASIBLE)}
+    unknown = [pk for pk in choices if pk not in projects]
+    if unknown:
+        raise ValidationError(_("Choose only projects that are on this ballot."))
+    choices = {pk: pts for pk, pts in choices.items() if pts}
+    if any(pts < 0 for pts in choices.values()):
+        raise ValidationError({"choices": _("Points must be whole numbers of 0 or more")})
+    if not choices:
+        raise ValidationError({"choices": _("Choose at least one project")})
+    if round_.ballot_type == BallotType.APPROVAL:
+        total = sum((projects[pk].cost for pk in choices), Decimal(0))
+        if total > round_.budget:
+            raise ValidationError(
+                {
+                    "choices": _(
+                        "Your choices cost %(total)s; the budget is %(budget)s. Remove at least %(over)s."
+                    )
+                    % {
+                        "total": money(total, round_.currency),
+                        "budget": money(round_.budget, round_.currency),
+                        "over": money(total - round_.budget, round_.currency),
+                    }
+                }
+            )
+        return {pk: 1 for pk in choices}
+    if round_.ballot_type == BallotType.K_APPROVAL:
+        k = round_.max_choices or 0
+        if len(choices) > k:
+            raise ValidationError(
+                {
+                    "choices": _(
+                        "You chose %(n)s projects; you can choose up to %(k)s. Remove at least %(over)s."
+                    )
+                    % {"n": len(choices), "k": k, "over": len(choices) - k}
+                }
+            )
+        return {pk: 1 for pk in choices}
+    given = sum(choices.values())
+    if given != round_.points:
+        raise ValidationError(
+            {
+                "choices": _(
+                    "Your points add up to %(given)s; share out exactly %(points)s points."
+                )
+                % {"given": given, "points": round_.points}
+            }
+        )
+    return choices
+
+
+def _lock_round_for_ballot(round_id: int) -> str:
+    """The round's phase, held for the rest of the transaction so voting cannot close under us."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT phase FROM budgeting_budgetround WHERE id = %s FOR SHARE", [round_id]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else ""
+    # SQLite runs one write transaction at a time (BEGIN IMMEDIATE), which already serialises us.
+    return BudgetRound.objects.filter(pk=round_id).values_list("phase", flat=True).first() or ""
+
+
+def ballot_cast(*, round_: BudgetRound, voter: Voter, user: Any, choices: dict[int, int]) -> Ballot:
+    """Record the voter's ballot, or replace their choices if they voted before."""
+    choices = validate_choices(round_, choices)
+    with transaction.atomic():
+        if _lock_round_for_ballot(round_.pk) != Phase.VOTING:
+            raise ValidationError(
+                _("Voting has closed in this round, so ballots cannot be changed.")
+            )
+        try:
+            with (
+                transaction.atomic()
+            ):  # a savepoint: a lost race leaves the outer transaction usable
+                ballot = Ballot.objects.create(
+                    round=round_,
+                    voter_key=voter.key,
+                    user=user,
+                    voter_code_id=voter.code_id,
+                    postcode_district=voter.district,
+                )
+        except IntegrityError:
+            ballot = Ballot.objects.select_for_update().get(round=round_, voter_key=voter.key)
+            ballot.user = user
+            ballot.postcode_district = voter.district or ballot.postcode_district
+            ballot.save()
+            ballot.choices.all().delete()
+        BallotChoice.objects.bulk_create(
+            [BallotChoice(ballot=ballot, project_id=pk, points=pts) for pk, pts in choices.items()]
+        )
+        if voter.code_id:
+            VoterCode.objects.filter(pk=voter.code_id, used_by__isnull=True).update(
+                used_by=user, used_at=timezone.now()
+            )
+    return ballot
+
+
+# --- results and delivery ------------------------------------------------------------------------
+
+
+def result_compute(*, round_: BudgetRound) -> Result:
+    """Count the ballots with the round's rule (and greedy beside it) and keep the outcome.
+
+    Funded projects become delivery items (existing ones are kept, with their progress).
+    """
+    from . import counting
+
+    if round_.phase not in (Phase.RESULTS, Phase.DELIVERY):
+        raise ValidationError(_("Results are counted once voting has closed."))
+    chosen, greedy = counting.count(round_)
+    by_pb_id = {p.pb_id: p for p in counting.ballot_projects(round_)}
+    with transaction.atomic():
+        result, _created = Result.objects.update_or_create(
+            round=round_,
+            defaults={
+                "rule": round_.rule,
+                "completion": round_.completion if round_.rule == "mes" else "",
+                "selected": [by_pb_id[pid].pk for pid in chosen.selected],
+                "explanations": chosen.to_dict(),
+                "comparison": greedy.to_dict(),
+                "ballots_counted": round_.ballots.count(),
+                "total_cost": (
+                    Decimal(chosen.total_cost.numerator) / Decimal(chosen.total_cost.denominator)
+                ).quantize(Decimal("0.01")),
+                "computed_at": timezone.now(),
+            },
+        )
+        funded = [by_pb_id[pid] for pid in chosen.selected]
+        DeliveryItem.objects.filter(project__round=round_).exclude(project__in=funded).delete()
+        existing = set(
+            DeliveryItem.objects.filter(project__in=funded).values_list("project_id", flat=True)
+        )
+        DeliveryItem.objects.bulk_create(
+            [DeliveryItem(project=p) for p in funded if p.pk not in existing]
+        )
+    return result
+
+
+def delivery_update(
+    *, item: DeliveryItem, user: Any, status: str, progress: int, note: str
+) -> DeliveryItem:
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": _("Progress must be between 0 and 100")})
+    if status == DeliveryItem.Status.DONE and progress != 100:
+        progress = 100
+    if status == DeliveryItem.Status.NOT_STARTED and progress:
+        raise ValidationError(
+            {"progress": _("A project that has not started has 0% progress; choose 'In progress'")}
+        )
+    item.status = status
+    item.progress = progress
+    item.note = note.strip()
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+    return item

@@ -1,0 +1,175 @@
+"""Journey 5 in Chromium, with axe-core on every page (no serious or critical problems):
+a resident proposes an idea; a resident votes (over budget first, then within it), checks and
+casts the ballot, and changes it; the lead closes voting and everyone reads the results.
+Run with ``-m browser``.
+"""
+
+import pytest
+
+from mobilise.accounts.tests.factories import PASSWORD
+from mobilise.budgeting.models import Ballot, Project, Result
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(live_settings):
+    pass
+
+
+def _sign_in(page, base, user):
+    page.context.clear_cookies()
+    page.goto(base + "/account/login/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _main(page):
+    return page.locator("main").inner_text()
+
+
+def test_a_resident_proposes_an_idea(live_server, page, axe, ideas_round, resident):
+    base = live_server.url
+    _sign_in(page, base, resident)
+    page.goto(f"{base}/budgets/{ideas_round.pk}/")
+    axe(page)
+    page.get_by_role("button", name="Propose an idea").click()
+    axe(page)
+    page.get_by_role("button", name="Send your idea").click()
+    assert page.title().startswith("Error:")
+    assert "Enter a name for your idea" in page.locator(".govuk-error-summary").inner_text()
+    axe(page)
+    page.get_by_label("Name your idea").fill("Benches on Queen's Crescent")
+    page.get_by_label("Describe your idea").fill("Somewhere to sit on the way to the market.")
+    page.get_by_role("button", name="Send your idea").click()
+    page.wait_for_load_state()
+    main = _main(page)
+    assert "your idea is in" in main
+    assert "Ideas waiting for review" in main and "Benches on Queen's Crescent" in main
+    assert Project.objects.get(title="Benches on Queen's Crescent").proposer == resident
+    axe(page)
+
+
+def _choose(page, *titles):
+    for box in page.get_by_role("checkbox").all():
+        box.uncheck()
+    for title in titles:
+        page.get_by_role("checkbox", name=title).check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def test_voting_over_and_within_budget_changing_the_ballot_and_the_results(
+    live_server, page, axe, voting_round, resident, lead
+):
+    base = live_server.url
+    _sign_in(page, base, resident)
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    page.get_by_role("button", name="Vote").click()
+    axe(page)
+    page.get_by_label("The first half of your postcode").fill("NW5")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    axe(page)
+
+    # Over budget: a clear error, nothing cast.
+    _choose(
+        page, "Trees on Malden Road – £60,000", "Cycle hangars – £30,000", "Pocket park – £20,000"
+    )
+    assert page.title().startswith("Error:")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Your choices cost £110,000; the budget is £100,000. Remove at least £10,000." in summary
+    assert page.get_by_role("checkbox", name="Pocket park – £20,000").is_checked()
+    assert not Ballot.objects.exists()
+    axe(page)
+
+    # Within budget: check, then cast.
+    _choose(page, "Trees on Malden Road – £60,000", "Cycle hangars – £30,000")
+    assert "Check your choices" in page.locator("h1").inner_text()
+    assert "Your choices cost £90,000 of the £100,000 budget." in _main(page)
+    axe(page)
+    page.get_by_role("button", name="Cast my ballot").click()
+    page.wait_for_load_state()
+    assert "Ballot recorded" in _main(page)
+    axe(page)
+
+    # Changing the ballot: earlier choices come back; the same ballot is updated.
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    page.get_by_role("button", name="Change your ballot").click()
+    page.get_by_label("The first half of your postcode").fill("NW5")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("checkbox", name="Trees on Malden Road – £60,000").is_checked()
+    _choose(page, "Pocket park – £20,000", "Water fountains – £10,000")
+    assert "This replaces the ballot you cast before." in _main(page)
+    page.get_by_role("button", name="Change my ballot").click()
+    page.wait_for_load_state()
+    assert "Ballot recorded" in _main(page)
+    ballot = Ballot.objects.get()
+    assert {c.project.title for c in ballot.choices.all()} == {"Pocket park", "Water fountains"}
+
+    # The lead closes voting; the count runs and the results are public.
+    _sign_in(page, base, lead)
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    page.get_by_role("link", name="Move the round on").click()
+    axe(page)
+    page.get_by_role("button", name="Close voting").click()
+    page.wait_for_load_state()
+    assert Result.objects.filter(round=voting_round).exists()
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/budgets/{voting_round.pk}/results/")
+    main = _main(page)
+    assert "2 projects are funded, costing £30,000 of the £100,000 budget." in main
+    assert "Funded in round" in main  # the engine's explanation
+    assert "Equal shares and greedy counting side by side" in main
+    axe(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the ballots (.pb file)").click()
+    assert download.value.suggested_filename == f"budget-round-{voting_round.pk}.pb"
+
+
+def test_every_budgeting_page_passes_axe(live_server, page, axe):
+    """tests/browser/test_every_page_accessible.py restricted to this app's pages."""
+    from tests.url_catalogue import PUBLIC, build_world, our_patterns, url_for
+
+    world = build_world()
+    pages = [
+        (name, url_for(name, pattern, world))
+        for name, pattern in our_patterns()
+        if name.startswith("budgeting:") and name != "budgeting:ballots_pb"
+    ]
+    for name, url in pages:
+        if name in PUBLIC:
+            assert page.goto(live_server.url + url).status == 200, name
+            axe(page)
+    _sign_in(page, live_server.url, world["lead"])
+    for name, url in pages:
+        assert page.goto(live_server.url + url).status == 200, name
+        axe(page)
+
+
+def test_a_points_ballot_that_does_not_add_up(live_server, page, axe, voting_round, resident):
+    voting_round.ballot_type, voting_round.points = "cumulative", 10
+    voting_round.save()
+    base = live_server.url
+    _sign_in(page, base, resident)
+    page.goto(f"{base}/budgets/{voting_round.pk}/vote/")
+    page.get_by_label("The first half of your postcode").fill("NW5")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Pocket park").fill("6")
+    page.get_by_label("Cycle hangars").fill("3")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert (
+        "Your points add up to 9; share out exactly 10 points."
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    axe(page)
+    page.get_by_label("Cycle hangars").fill("4")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    assert "Pocket park" in _main(page) and "6 points" in _main(page)
+    axe(page)

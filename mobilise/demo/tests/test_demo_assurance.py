@@ -1,0 +1,45 @@
+"""The demo's assurance: Camden's council has meetings, decisions and actions (one overdue); every
+mission has a confidence history; a stocktake pack PDF exists and reads; the clean energy
+mission's roll-up shows Camden, Manchester and Cardiff."""
+
+import subprocess
+
+import pytest
+
+from mobilise.assurance.models import Action, Assessment, Council, Decision, Pack
+from mobilise.assurance.rollup import national_rollup
+from mobilise.demo.assurance import demo_assurance
+from mobilise.demo.services import demo_build
+from mobilise.missions.models import Mission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_assurance_is_complete_and_repeatable():
+    demo_build()
+    counts = [m.objects.count() for m in (Council, Decision, Action, Assessment, Pack)]
+    demo_assurance()
+    assert [m.objects.count() for m in (Council, Decision, Action, Assessment, Pack)] == counts
+
+    council = Council.objects.get(mission__slug="camden-clean-air")
+    assert {m.sector for m in council.members.all()} == {
+        "public",
+        "business",
+        "charity",
+        "union",
+        "anchor",
+        "resident",
+    }
+    assert (
+        council.meetings.count() == 3 and Decision.objects.filter(meeting__council=council).exists()
+    )
+    assert sum(a.is_overdue() for a in council.actions.all()) == 1
+    for mission in Mission.objects.all():
+        assert Assessment.objects.filter(mission=mission, outcome__isnull=True).exists(), mission
+    pack = Pack.objects.get(status="ready")
+    text = subprocess.run(
+        ["/usr/bin/pdftotext", pack.pdf.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Clean air and net zero travel in Camden" in text
+    places = {r.place.name for r in national_rollup(Mission.objects.get(slug="clean-energy")).rows}
+    assert places == {"Camden", "Manchester", "Cardiff"}
