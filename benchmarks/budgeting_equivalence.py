@@ -160,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--configs", default=",".join(name for name, _, _ in CONFIGS))
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (by size)")
-    parser.add_argument("--only", default="", help="comma-separated file names to restrict the sweep to")
+    parser.add_argument(
+        "--only", default="", help="comma-separated file names to restrict the sweep to"
+    )
     parser.add_argument("--json", help="also write per-file results to this JSON file")
     args = parser.parse_args(argv)
 
