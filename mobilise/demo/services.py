@@ -143,4 +143,8 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
     demo_budgeting()
     # Last: councils and stocktakes draw on everything above.
     demo_assurance()
+    # The later steps add organisations, people and missions (coalition partners, other places).
+    summary.organisations = Organisation.objects.count()
+    summary.users = User.objects.count()
+    summary.missions = list(Mission.objects.values_list("title", flat=True))
     return summary
