@@ -86,13 +86,21 @@ class Pabutools:
         self, path: Path, rule: str, kwargs: dict[str, Any], timeout: int
     ) -> tuple[str, list[str] | None, float]:
         self.jobs.put((str(path), rule, kwargs, timeout))
-        try:
-            return self.results.get(timeout=timeout + 60)
-        except Exception:
-            self.process.kill()
-            self.process.join()
-            self._start()
-            return "timeout", None, float(timeout)
+        waited = 0.0
+        # Poll, so a worker that dies (pabutools' GMP aborts when memory runs out) is noticed at
+        # once rather than after the whole time limit.
+        while waited < timeout + 60:
+            try:
+                return self.results.get(timeout=5)
+            except Exception:
+                waited += 5
+                if not self.process.is_alive():
+                    self._start()
+                    return "error: pabutools' process died (out of memory?)", None, waited
+        self.process.kill()
+        self.process.join()
+        self._start()
+        return "timeout", None, float(timeout)
 
     def close(self) -> None:
         self.jobs.put(None)
@@ -164,6 +172,14 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default="", help="comma-separated file names to restrict the sweep to"
     )
     parser.add_argument("--json", help="also write per-file results to this JSON file")
+    parser.add_argument(
+        "--coarse-add1",
+        type=int,
+        default=0,
+        metavar="STEPS",
+        help="add1 raises each voter's share by 1/STEPS of its starting value (both sides) "
+        "instead of one currency unit",
+    )
     args = parser.parse_args(argv)
 
     files = sorted(Path(args.data_dir).rglob("*.pb"), key=lambda p: p.stat().st_size)
@@ -193,9 +209,15 @@ def main(argv: list[str] | None = None) -> int:
                 "vote_type": election.vote_type,
                 "results": {},
             }
-            for name, rule, settings in configs:
+            for name, rule, base_settings in configs:
                 if rule == "phragmen" and election.vote_type not in ("approval", "choose-1"):
                     continue
+                settings = dict(base_settings)
+                if args.coarse_add1 and str(settings.get("completion", "")).startswith("add1"):
+                    # A coarser add1 step (the same algorithm, fewer raises) that pabutools can
+                    # finish where one currency unit at a time takes it hours or all the memory.
+                    share = election.budget / max(len(election.votes), 1)
+                    settings["increment"] = max(1, int(share / args.coarse_add1))
                 t0 = time.perf_counter()
                 fitted = make_rule(rule, **settings).fit(election)
                 ours_time = time.perf_counter() - t0
@@ -206,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                     {
                         "satisfaction": satisfaction,
                         "completion": settings.get("completion", "none"),
+                        "increment": settings.get("increment", 1),
                     },
                     args.timeout,
                 )
