@@ -206,7 +206,10 @@ class Importer:
         self.series: list[_SeriesState] = []
         self._series_by_pairs: dict[tuple[str, tuple], int] = {}
         if resolver.ids and max(resolver.ids.values()) >= 1 << PLACE_BITS:
-            raise NotImplementedError("Place ids this large do not fit the stage's duplicate key.")
+            # Duplicate keys pack the place id into PLACE_BITS bits; the UK has a few thousand places.
+            raise OverflowError(
+                f"Place ids of {1 << PLACE_BITS:,} or more do not fit the importer's duplicate key."
+            )
         self.stage = Stage()
         self.batch: list[tuple] = []
         self._keys = array("q")

@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
 
@@ -79,7 +80,7 @@ class Stage:
         self.connection = connection or default_connection
         self.vendor = self.connection.vendor
         if self.vendor not in ("sqlite", "postgresql"):
-            raise NotImplementedError(
+            raise ImproperlyConfigured(
                 f"The importer supports SQLite and PostgreSQL, not {self.vendor}."
             )
         n = next(_names)

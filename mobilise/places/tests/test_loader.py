@@ -1,7 +1,6 @@
 """The loader on the shipped boundaries: counts, parents, years, successors, idempotence."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from mobilise.places.sources import SHIPPED_GEO_DIR
 pytestmark = pytest.mark.django_db
 
 Kind = Place.Kind
-SHARED_GEO_DIR = Path("/work/shared/data/geo")
 
 
 @pytest.fixture
@@ -194,9 +192,3 @@ def test_mobilise_places_load_prints_a_summary(shipped_places, capsys, monkeypat
     assert "0 created, 0 updated" in out
     assert "Region: 9" in out
     assert "District (lower tier): 204 (40 retired)" in out
-
-
-@pytest.mark.skipif(not SHARED_GEO_DIR.exists(), reason="needs the full shared data set")
-def test_full_data_set_gives_the_same_places(shipped_places):
-    summary = services.places_load(path=SHARED_GEO_DIR)
-    assert (summary.created, summary.updated) == (0, 0)
