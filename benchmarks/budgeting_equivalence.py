@@ -28,7 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mobilise.engines.budgeting import PBElection, make_rule, read_pb  # noqa: E402
-from mobilise.engines.budgeting.reference import pabutools_selection, same_outcome  # noqa: E402
+from mobilise.engines.budgeting.reference import (  # noqa: E402
+    pabutools_selection,
+    same_outcome,
+    trimmed_mes_memo,
+)
 
 # (name, rule, settings). Satisfaction is each ballot type's default.
 CONFIGS: list[tuple[str, str, dict[str, Any]]] = [
@@ -55,11 +59,15 @@ def _worker(jobs: Any, results: Any) -> None:
         job = jobs.get()
         if job is None:
             return
-        path, rule, kwargs, timeout = job
+        path, rule, kwargs, timeout, trim = job
         signal.alarm(timeout)
         started = time.perf_counter()
         try:
-            selection: list[str] | None = pabutools_selection(path, rule, **kwargs)
+            if trim:
+                with trimmed_mes_memo():
+                    selection: list[str] | None = pabutools_selection(path, rule, **kwargs)
+            else:
+                selection = pabutools_selection(path, rule, **kwargs)
             status = "ok"
         except _Timeout:
             selection, status = None, "timeout"
@@ -73,7 +81,8 @@ def _worker(jobs: Any, results: Any) -> None:
 class Pabutools:
     """A pabutools worker process, restarted if it ever stops answering."""
 
-    def __init__(self) -> None:
+    def __init__(self, trim_memo: bool = True) -> None:
+        self.trim_memo = trim_memo
         self._start()
 
     def _start(self) -> None:
@@ -85,7 +94,7 @@ class Pabutools:
     def select(
         self, path: Path, rule: str, kwargs: dict[str, Any], timeout: int
     ) -> tuple[str, list[str] | None, float]:
-        self.jobs.put((str(path), rule, kwargs, timeout))
+        self.jobs.put((str(path), rule, kwargs, timeout, self.trim_memo))
         waited = 0.0
         # Poll, so a worker that dies (pabutools' GMP aborts when memory runs out) is noticed at
         # once rather than after the whole time limit.
@@ -169,7 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", default=",".join(name for name, _, _ in CONFIGS))
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (by size)")
     parser.add_argument(
-        "--only", default="", help="comma-separated file names to restrict the sweep to"
+        "--only",
+        default="",
+        help="comma-separated file names to restrict the sweep to, run in the order given",
+    )
+    parser.add_argument(
+        "--pabutools-memo",
+        choices=("trimmed", "as-is"),
+        default="trimmed",
+        help="'trimmed' (default) stops pabutools' MES memo growing without bound across add1 "
+        "reruns; results are unchanged (see reference.trimmed_mes_memo)",
     )
     parser.add_argument("--json", help="also write per-file results to this JSON file")
     parser.add_argument(
@@ -186,20 +204,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         files = files[: args.limit]
     if args.only:
-        names = set(args.only.split(","))
-        files = [p for p in files if p.name in names]
+        by_name = {p.name: p for p in files}
+        files = [by_name[name] for name in args.only.split(",") if name in by_name]
     wanted = set(args.configs.split(","))
     configs = [c for c in CONFIGS if c[0] in wanted]
     print(
         f"{len(files)} files under {args.data_dir}; settings: {', '.join(c[0] for c in configs)}; "
-        f"pabutools time limit {args.timeout}s per call",
+        f"pabutools time limit {args.timeout}s per call; pabutools memo {args.pabutools_memo}",
         flush=True,
     )
 
     tally: dict[str, Counter[str]] = {name: Counter() for name, _, _ in configs}
     official_tally: Counter[str] = Counter()
     rows: list[dict[str, Any]] = []
-    worker = Pabutools()
+    worker = Pabutools(trim_memo=args.pabutools_memo == "trimmed")
     started = time.perf_counter()
     try:
         for n, path in enumerate(files, 1):
@@ -254,9 +272,14 @@ def main(argv: list[str] | None = None) -> int:
                 row["official"] = official
                 official_tally["agree" if official["agree"] else "DISAGREE"] += 1
             rows.append(row)
-            summary = " ".join(f"{k}={v['status']}" for k, v in row["results"].items())
+            summary = " ".join(
+                f"{k}={v['status']} ({v['ours_s']:.2f}s / {v['pabutools_s']:.0f}s)"
+                for k, v in row["results"].items()
+            )
             extra = f" official={'agree' if official['agree'] else 'DISAGREE'}" if official else ""
             print(f"[{n}/{len(files)}] {path.name}: {summary}{extra}", flush=True)
+            if args.json:  # after every file, so a long sweep that is stopped keeps what it found
+                Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
     finally:
         worker.close()
 
@@ -273,8 +296,6 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         if "official" in row:
             print(f"  {row['file']}: {row['official']}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 1 if any(c["DISAGREE"] for c in tally.values()) else 0
 
 

@@ -8,11 +8,40 @@ means when comparing the two.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["pabutools_selection", "same_outcome"]
+__all__ = ["pabutools_mes_runs", "pabutools_selection", "same_outcome", "trimmed_mes_memo"]
+
+
+@contextmanager
+def trimmed_mes_memo() -> Iterator[None]:
+    """Keep pabutools' MES memo to the values it can still use, without changing any result.
+
+    Each pabutools ``MESVoter`` memoises ``budget / satisfaction`` per (project, budget) and never
+    forgets an entry. With ``voter_budget_increment`` every rerun starts from a new budget, so the
+    memo grows by voters × projects × reruns: on the largest Pabulib files add1 exhausts 15 GB
+    before it finishes. An entry for a budget the voter no longer has is never read again, so this
+    clears a voter's memo when its budget changes. The value computed is still pabutools' own
+    ``frac(budget, satisfaction)``; only the memory changes.
+    """
+    from pabutools.rules.mes import mes_rule
+
+    original = mes_rule.MESVoter.budget_over_sat_project
+
+    def budget_over_sat_project(self: Any, proj: Any) -> Any:
+        if getattr(self, "_memo_budget", None) != self.budget:
+            self.budget_over_sat_map.clear()
+            self._memo_budget = self.budget
+        return original(self, proj)
+
+    mes_rule.MESVoter.budget_over_sat_project = budget_over_sat_project  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        mes_rule.MESVoter.budget_over_sat_project = original  # type: ignore[method-assign]
 
 
 def _sat_class(satisfaction: str) -> Any:
@@ -86,6 +115,38 @@ def pabutools_selection(
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return [project.name for project in outcome]
+
+
+def pabutools_mes_runs(
+    path: str | os.PathLike[str], shares: Sequence[Fraction], *, satisfaction: str = "cost"
+) -> list[list[str]]:
+    """Project ids pabutools' MES funds, in its order, when every voter starts with each share.
+
+    Each is pabutools' ``method_of_equal_shares_scheme`` started at that share with no increment:
+    the very run its add1 loop (``voter_budget_increment``) makes when it reaches that share.
+    """
+    from gmpy2 import mpq
+    from pabutools.election import AbstractApprovalProfile, parse_pabulib
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    instance, profile = parse_pabulib(str(path))
+    sat_profile = profile.as_sat_profile(sat_class=_sat_class(satisfaction))
+    binary = isinstance(profile, AbstractApprovalProfile)
+    runs = []
+    for share in shares:
+        outcome = method_of_equal_shares_scheme(
+            instance,
+            profile,
+            sat_profile,
+            mpq(share.numerator, share.denominator),
+            BudgetAllocation(),
+            lexico_tie_breaking,
+            binary_sat=binary,
+        )
+        runs.append([project.name for project in outcome])
+    return runs
 
 
 def same_outcome(

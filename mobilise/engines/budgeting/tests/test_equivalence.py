@@ -171,3 +171,47 @@ def test_handmade_edge_cases_match_pabutools(name: str, tmp_path: Path) -> None:
                 fitted.selected_,
                 theirs,
             )
+
+
+@pytest.mark.parametrize("name", ["Poland_Zabrze_2021_Konczyce.pb", "Netherlands_Assen_2024.pb"])
+def test_trimmed_pabutools_memo_changes_memory_not_results(name: str) -> None:
+    """The sweeps trim pabutools' MES memo so add1 fits in memory; its selection must not move."""
+    from pabutools.rules.mes import mes_rule
+
+    from mobilise.engines.budgeting.reference import trimmed_mes_memo
+
+    path = next(p for p in SHIPPED if p.name == name)
+    as_is = pabutools_selection(path, "mes", completion="add1")
+    original_init = mes_rule.MESVoter.__init__
+
+    def spy_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        voters.append(self)
+
+    voters: list[Any] = []
+    mes_rule.MESVoter.__init__ = spy_init  # type: ignore[method-assign]
+    try:
+        with trimmed_mes_memo():
+            trimmed = pabutools_selection(path, "mes", completion="add1")
+    finally:
+        mes_rule.MESVoter.__init__ = original_init  # type: ignore[method-assign]
+    assert trimmed == as_is
+    # Every memo holds values for one budget only (the last one the voter had), not one per rerun.
+    assert voters and all(len({b for _, b in v.budget_over_sat_map}) <= 1 for v in voters)
+    assert mes_rule.MESVoter.budget_over_sat_project.__name__ == "budget_over_sat_project"
+
+
+def test_add1_checkpoint_script_agrees_on_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:
+    """The script that checks forint-sized add1 searches against pabutools, run on shipped files."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[4] / "benchmarks" / "budgeting_add1_checkpoints.py"
+    spec = importlib.util.spec_from_file_location("budgeting_add1_checkpoints", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = SHIPPED[0].parent
+    names = "Poland_Zabrze_2021_Konczyce.pb,Netherlands_Assen_2024.pb"
+    assert module.main([str(data), "--only", names, "--samples", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": identical") == 2, out
