@@ -14,6 +14,14 @@ import "htmx.org";
 
 initAll();
 
+// HTMX replaces part of a page in place (the statement card after a vote). The button that was
+// pressed goes with it, and focus would fall back to the top of the page: keyboard and
+// screen-reader users would lose their place. The new content names what should take focus.
+document.addEventListener("htmx:afterSettle", () => {
+  const target = document.querySelector("[data-focus-after-swap]");
+  if (target && !target.contains(document.activeElement)) target.focus();
+});
+
 const ENHANCEMENTS = [
   ["place-map", ["mobilise-place-map"]],
   ["indicator-chart", ["mobilise-indicator-chart"]],

@@ -55,6 +55,10 @@ def test_vote_add_a_statement_moderate_and_see_results(live_server, page, axe, c
             "t => !document.querySelector('#statement-text') || document.querySelector('#statement-text').innerText !== t",
             arg=text,
         )
+        # The new statement takes focus, so keyboard and screen-reader users keep their place.
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.id === 'statement-text'"
+        )
     assert len(set(seen)) == 4
     assert "You have voted on 4 of 8 statements." in page.locator("#vote").inner_text()
     assert Vote.objects.count() == 4
