@@ -4,12 +4,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_govuk import GovukDateField
 
 from .models import BallotType, BudgetRound, DeliveryItem, Project
-from .services import money
+from .services import LOCKED_ONCE_VOTING_OPENS, money, settings_locked
 
 
 class RoundForm(forms.ModelForm):
@@ -55,6 +56,34 @@ class RoundForm(forms.ModelForm):
         self.fields["place"].queryset = places
         self.fields["max_choices"].help_text = _("Only for a ballot with a number of projects.")
         self.fields["points"].help_text = _("Only for a ballot sharing out points.")
+
+
+class RoundEditForm(RoundForm):
+    """The round form for changing a round. Once voting has opened the ballot settings are shown
+    but disabled: Django then ignores whatever is posted for them and keeps the round's values."""
+
+    def __init__(self, *args: Any, round_: BudgetRound, places: Any, **kwargs: Any) -> None:
+        initial = forms.model_to_dict(round_, fields=self._meta.fields)
+        if round_.budget == round_.budget.to_integral_value():
+            initial["budget"] = round_.budget.quantize(Decimal(1))  # 50000, not 50000.00
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, places=places, **kwargs)
+        # A place since taken off the mission still shows as the round's own, and still validates.
+        self.fields["place"].queryset = (
+            places.model.objects.filter(Q(pk__in=places.values("pk")) | Q(pk=round_.place_id))
+            .defer("boundary")
+            .order_by("name")
+        )
+        self.currency = round_.currency
+        if round_.currency != "GBP":  # rounds loaded from other countries' data sets
+            self.fields["budget"].label = _("Budget in %(currency)s") % {
+                "currency": round_.currency
+            }
+        self.locked = settings_locked(round_)
+        if self.locked:
+            for name in LOCKED_ONCE_VOTING_OPENS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed because voting has opened.")
 
 
 class ProposeForm(forms.Form):

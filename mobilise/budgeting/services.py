@@ -7,19 +7,22 @@ written after it. One ballot per voter is the database's unique constraint; two 
 the same voter at once end as one row, the later choices replacing the earlier.
 """
 
+import copy
 import hashlib
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     PHASE_ORDER,
@@ -64,9 +67,9 @@ def normalise_districts(text: str) -> str:
     return ", ".join(dict.fromkeys(districts))
 
 
-def round_create(*, mission: Any, place: Any, user: Any, **fields: Any) -> BudgetRound:
-    fields["postcode_districts"] = normalise_districts(fields.get("postcode_districts", ""))
-    round_ = BudgetRound(mission=mission, place=place, created_by=user, **fields)
+def _ballot_errors(round_: BudgetRound) -> dict[str, str]:
+    """What is missing in a round's ballot settings. Tidies first: only a k-approval ballot has a
+    number of projects, only a points ballot has points."""
     if round_.ballot_type != BallotType.K_APPROVAL:
         round_.max_choices = None
     if round_.ballot_type != BallotType.CUMULATIVE:
@@ -80,11 +83,145 @@ def round_create(*, mission: Any, place: Any, user: Any, **fields: Any) -> Budge
         errors["postcode_districts"] = _(
             "Enter the place's postcode districts, or allow voter codes, so that someone can vote"
         )
+    if round_.budget is not None and round_.budget <= 0:
+        errors["budget"] = _("The budget must be more than 0")
+    return errors
+
+
+def _day(value: date) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+def _date_errors(round_: BudgetRound) -> dict[str, str]:
+    """The published plan must run in order: ideas close, then voting opens, then it closes."""
+    ideas_close, opens, closes = (
+        round_.ideas_close_on,
+        round_.voting_opens_on,
+        round_.voting_closes_on,
+    )
+    errors: dict[str, str] = {}
+    if ideas_close and opens and opens < ideas_close:
+        errors["voting_opens_on"] = _(
+            "Voting must open on or after the day ideas close (%(day)s)"
+        ) % {"day": _day(ideas_close)}
+    if opens and closes and closes < opens:
+        errors["voting_closes_on"] = _(
+            "Voting must close on or after the day it opens (%(day)s)"
+        ) % {"day": _day(opens)}
+    elif ideas_close and closes and closes < ideas_close:
+        errors["voting_closes_on"] = _(
+            "Voting must close on or after the day ideas close (%(day)s)"
+        ) % {"day": _day(ideas_close)}
+    return errors
+
+
+def round_create(*, mission: Any, place: Any, user: Any, **fields: Any) -> BudgetRound:
+    fields["postcode_districts"] = normalise_districts(fields.get("postcode_districts", ""))
+    round_ = BudgetRound(mission=mission, place=place, created_by=user, **fields)
+    errors = {**_ballot_errors(round_), **_date_errors(round_)}
     if errors:
         raise ValidationError(errors)
     round_.full_clean()
     with transaction.atomic():
         round_.save()
+    return round_
+
+
+# Ballots cast under one budget or ballot type cannot be counted under another, and the people who
+# may vote must not change mid-vote: so these settle when voting opens.
+EDITABLE_ALWAYS = ("title", "description", "ideas_close_on", "voting_opens_on", "voting_closes_on")
+LOCKED_ONCE_VOTING_OPENS = {
+    "place": gettext_lazy("The place cannot change once voting has opened"),
+    "budget": gettext_lazy("The budget cannot change once voting has opened"),
+    "ballot_type": gettext_lazy("The ballot type cannot change once voting has opened"),
+    "max_choices": gettext_lazy(
+        "The number of projects a voter may choose cannot change once voting has opened"
+    ),
+    "points": gettext_lazy("The points each voter shares out cannot change once voting has opened"),
+    "rule": gettext_lazy("The counting rule cannot change once voting has opened"),
+    "completion": gettext_lazy("The completion method cannot change once voting has opened"),
+    "postcode_districts": gettext_lazy(
+        "The postcode districts cannot change once voting has opened"
+    ),
+    "allow_voter_codes": gettext_lazy(
+        "Whether voter codes are accepted cannot change once voting has opened"
+    ),
+}
+
+
+def settings_locked(round_: BudgetRound) -> bool:
+    """Whether the round's ballot settings are fixed: from the moment voting opens."""
+    return round_.phase_index() >= PHASE_ORDER.index(Phase.VOTING)
+
+
+def _value(round_: BudgetRound, name: str) -> Any:
+    return BudgetRound._meta.get_field(name).value_from_object(round_)
+
+
+def _edit_errors(current: BudgetRound, fields: dict[str, Any]) -> tuple[BudgetRound, dict]:
+    """``current`` with ``fields`` applied (a copy), and what is wrong with that."""
+    edited = copy.copy(current)
+    for name, value in fields.items():
+        setattr(edited, name, value)
+    errors: dict[str, Any] = {}
+    if "title" in fields and not edited.title:
+        errors["title"] = _("Enter a title for the round")
+    if settings_locked(current):
+        # The ballot settings are compared, not re-checked: a round loaded from a data set may have
+        # settings the form would not accept today, and nobody can change them now anyway.
+        errors.update(
+            {
+                name: message
+                for name, message in LOCKED_ONCE_VOTING_OPENS.items()
+                if name in fields and _value(edited, name) != _value(current, name)
+            }
+        )
+    else:
+        errors = {**_ballot_errors(edited), **errors}
+    errors = {**_date_errors(edited), **errors}
+    if not errors:
+        try:
+            edited.full_clean(exclude=["mission", "created_by"])
+        except ValidationError as exc:
+            errors = exc.message_dict
+    return edited, errors
+
+
+def round_update(*, round_: BudgetRound, user: Any, **fields: Any) -> BudgetRound:
+    """Change a round's details. Title, description and dates may change at any time; the ballot
+    settings (``LOCKED_ONCE_VOTING_OPENS``) only before voting opens. Fields not given keep their
+    values; nothing is saved if anything is wrong.
+
+    The round's row is locked (``SELECT … FOR UPDATE``) while its phase is checked and the edit
+    written, so a lead opening the vote at the same moment either waits for this edit to commit or
+    makes it fail: no ballot setting changes once a ballot could have been cast."""
+    unknown = set(fields) - set(EDITABLE_ALWAYS) - set(LOCKED_ONCE_VOTING_OPENS)
+    if unknown:
+        raise TypeError(f"round_update() cannot change {', '.join(sorted(unknown))}")
+    if "postcode_districts" in fields:
+        fields["postcode_districts"] = normalise_districts(fields["postcode_districts"] or "")
+    for name in ("title", "description"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    # A plain mistake is reported without taking a lock...
+    _edited, errors = _edit_errors(round_, fields)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # ...and everything is checked again against the row as it is now, held until we commit.
+        current = BudgetRound.objects.select_for_update().get(pk=round_.pk)
+        edited, errors = _edit_errors(current, fields)
+        if errors:
+            raise ValidationError(errors)
+        changed = [
+            f.name
+            for f in BudgetRound._meta.concrete_fields
+            if f.name in (*EDITABLE_ALWAYS, *LOCKED_ONCE_VOTING_OPENS)
+            and _value(edited, f.name) != _value(current, f.name)
+        ]
+        if changed:
+            edited.save(update_fields=[*changed, "updated_at"])
+    round_.refresh_from_db()
     return round_
 
 

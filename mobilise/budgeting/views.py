@@ -25,6 +25,7 @@ from .forms import (
     EligibilityForm,
     ProposeForm,
     ReviewForm,
+    RoundEditForm,
     RoundForm,
     VoterCodesForm,
 )
@@ -86,6 +87,23 @@ def round_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Round opened. Residents can now propose ideas."))
             return redirect(round_)
     return _render(request, "budgeting/round_form.html", {"form": form, "mission": mission})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = access.access_round_for_running(request.user, round_id)
+    places = round_.mission.places.defer("boundary").order_by("name")
+    form = RoundEditForm(_data(request), round_=round_, places=places)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(round_=round_, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Round updated"))
+            return redirect(round_)
+    return _render(request, "budgeting/round_edit.html", {"form": form, "round": round_})
 
 
 @login_required

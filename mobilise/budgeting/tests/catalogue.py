@@ -17,6 +17,7 @@ SIGNED_IN: set[str] = {
 # The mission's leads run the round.
 PROTECTED: set[str] = {
     "budgeting:round_create",
+    "budgeting:round_edit",
     "budgeting:phase",
     "budgeting:voter_codes",
     "budgeting:review",

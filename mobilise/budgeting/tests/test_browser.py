@@ -1,8 +1,11 @@
 """Journey 5 in Chromium, with axe-core on every page (no serious or critical problems):
 a resident proposes an idea; a resident votes (over budget first, then within it), checks and
-casts the ballot, and changes it; the lead closes voting and everyone reads the results.
+casts the ballot, and changes it; the lead closes voting and everyone reads the results; a lead
+moves the closing date of a round whose vote is open.
 Run with ``-m browser``.
 """
+
+from datetime import date
 
 import pytest
 
@@ -172,4 +175,46 @@ def test_a_points_ballot_that_does_not_add_up(live_server, page, axe, voting_rou
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
     assert "Pocket park" in _main(page) and "6 points" in _main(page)
+    axe(page)
+
+
+def test_a_lead_moves_the_closing_date_once_voting_has_opened(
+    live_server, page, axe, voting_round, lead
+):
+    voting_round.voting_opens_on = voting_round.ideas_close_on = date(2027, 4, 1)
+    voting_round.voting_closes_on = date(2027, 4, 30)
+    voting_round.save()
+    base = live_server.url
+    _sign_in(page, base, lead)
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    assert "1 April 2027 – 30 April 2027" in _main(page)
+    page.get_by_role("link", name="Edit round details").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Edit round details"
+    # The ballot settings are there to read, but fixed now that voting has opened.
+    assert page.get_by_label("Budget in pounds").is_disabled()
+    assert page.get_by_role("radio", name="Choose any projects within the budget").is_disabled()
+    assert page.get_by_label("Title").is_enabled()
+    axe(page)
+
+    closes = page.get_by_role("group", name="Voting closes")
+    closes.get_by_label("Day").fill("14")
+    closes.get_by_label("Month").fill("5")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}/budgets/{voting_round.pk}/"
+    main = _main(page)
+    assert "Round updated" in page.locator(".govuk-notification-banner").inner_text()
+    assert "1 April 2027 – 14 May 2027" in main
+    axe(page)
+
+    # A closing date before voting opens is refused with a message on the field.
+    page.get_by_role("link", name="Edit round details").click()
+    closes = page.get_by_role("group", name="Voting closes")
+    closes.get_by_label("Month").fill("3")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error:")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Voting must close on or after the day it opens (1 April 2027)" in summary
     axe(page)
