@@ -12,6 +12,9 @@ from mobilise.core.forms_govuk import GovukDateField
 from .models import BallotType, BudgetRound, DeliveryItem, Project
 from .services import LOCKED_ONCE_VOTING_OPENS, money, settings_locked
 
+# The follow-up question each ballot type asks, shown under its option (GOV.UK conditional reveal).
+FOLLOW_UPS = {BallotType.K_APPROVAL.value: "max_choices", BallotType.CUMULATIVE.value: "points"}
+
 
 class RoundForm(forms.ModelForm):
     place = forms.ModelChoiceField(queryset=None, label=_("Place"), empty_label=None)
@@ -51,11 +54,22 @@ class RoundForm(forms.ModelForm):
             },
         }
 
+    follow_ups = FOLLOW_UPS
+
     def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = places
-        self.fields["max_choices"].help_text = _("Only for a ballot with a number of projects.")
-        self.fields["points"].help_text = _("Only for a ballot sharing out points.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        chosen = cleaned.get("ballot_type")
+        for ballot_type, name in FOLLOW_UPS.items():
+            if ballot_type != chosen:
+                # The question belongs to another ballot, hidden on screen: what is in it is not
+                # an answer, so it can neither be saved nor raise an error nobody can see.
+                self.errors.pop(name, None)
+                cleaned[name] = None
+        return cleaned
 
 
 class RoundEditForm(RoundForm):

@@ -4,8 +4,14 @@ One adapter from a ``BoundField`` to the parameters of the matching GOV.UK macro
 select, radios, checkboxes, date input), plus an error summary whose links jump to each field — the
 pattern every GOV.UK form follows. Templates call ``govuk_field(form.x)`` and
 ``govuk_error_summary(form)`` (macros in ``core/forms.html``, imported by the base layout).
+
+A field Django marks ``disabled`` renders disabled (Django then ignores whatever is posted for it).
+Radios and checkboxes take ``conditional={value: html}``: GOV.UK's conditional reveal, the follow-up
+question shown under the option it belongs to (hidden by GOV.UK Frontend's JavaScript until that
+option is chosen; always shown without JavaScript).
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -62,16 +68,29 @@ def _value(bf: forms.BoundField) -> Any:
     return "" if value is None else value
 
 
+def _with_conditionals(
+    items: list[dict[str, Any]], conditional: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    for item in items:
+        if conditional and item["value"] in conditional:
+            item["conditional"] = {"html": conditional[item["value"]]}
+    return items
+
+
 def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
     """Return ``{"kind": macro, "params": {...}}`` for one bound field."""
     widget = bf.field.widget
+    disabled = bf.field.disabled
+    conditional = overrides.pop("conditional", None)
+    if conditional is not None and not isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
+        raise TypeError(f"{bf.name}: conditional content goes only under radios or checkboxes")
     label_classes = overrides.pop("label_classes", "govuk-label--s")
     hint = {"text": str(bf.help_text)} if bf.help_text else None
     common: dict[str, Any] = {"name": bf.html_name, "errorMessage": _error(bf)}
     if hint:
         common["hint"] = hint
     attributes = {k: v for k, v in widget.attrs.items() if k not in {"class", "id"}}
-    if bf.field.required:
+    if bf.field.required and not disabled:  # nobody can fill in a disabled field
         attributes.setdefault("aria-required", "true")
 
     if isinstance(widget, GovukDateWidget):
@@ -100,6 +119,9 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
                 "value": parts[2] or "",
             },
         ]
+        if disabled:  # govukDateInput has no `disabled`: each box carries it as an attribute
+            for item in items:
+                item["attributes"] = {"disabled": {"value": True, "optional": True}}
         params = {
             **common,
             "id": bf.auto_id,
@@ -116,7 +138,17 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         params = {
             **common,
             "idPrefix": bf.auto_id,
-            "items": [{"value": "on", "text": _label_text(bf), "checked": bool(bf.value())}],
+            "items": _with_conditionals(
+                [
+                    {
+                        "value": "on",
+                        "text": _label_text(bf),
+                        "checked": bool(bf.value()),
+                        "disabled": disabled,
+                    }
+                ],
+                conditional,
+            ),
         }
         return {"kind": "checkboxes", "params": {**params, **overrides}}
 
@@ -126,14 +158,14 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
             {str(v) for v in current} if isinstance(current, (list, tuple)) else {str(current)}
         )
         items = [
-            {"value": str(v), "text": str(t), "checked": str(v) in selected}
+            {"value": str(v), "text": str(t), "checked": str(v) in selected, "disabled": disabled}
             for v, t in bf.field.choices
             if str(v) != ""
         ]
         params = {
             **common,
             "idPrefix": bf.auto_id,
-            "items": items,
+            "items": _with_conditionals(items, conditional),
             "fieldset": {
                 "legend": {"text": _label_text(bf), "classes": "govuk-fieldset__legend--s"}
             },
@@ -147,6 +179,7 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         "id": bf.auto_id,
         "label": {"text": _label_text(bf), "classes": label_classes},
         "attributes": attributes,
+        "disabled": disabled,  # govukInput, govukTextarea and govukSelect each take `disabled`
     }
     if isinstance(widget, forms.Select):
         current = bf.value()
