@@ -69,8 +69,17 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(Pack)
 class PackAdmin(admin.ModelAdmin):
-    list_display = ["mission", "period_start", "period_end", "status", "generated_at"]
-    readonly_fields = ["facts", "html", "pdf", "generated_at", "status", "error"]
+    list_display = ["mission", "period_start", "period_end", "status", "attempts", "generated_at"]
+    readonly_fields = [
+        "facts",
+        "html",
+        "pdf",
+        "generated_at",
+        "status",
+        "attempts",
+        "failed_step",
+        "error",
+    ]
 
 
 @admin.register(Notice)

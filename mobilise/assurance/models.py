@@ -321,6 +321,13 @@ class Pack(BaseModel):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Step(models.TextChoices):
+        """Where a failed attempt stopped, so the people who may retry read it in plain words."""
+
+        FACTS = "facts", _("gathering the facts")
+        HTML = "html", _("drawing the pack's pages")
+        PDF = "pdf", _("printing the PDF")
+
     mission = models.ForeignKey(
         "missions.Mission", on_delete=models.CASCADE, related_name="stocktake_packs"
     )
@@ -336,7 +343,11 @@ class Pack(BaseModel):
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     html = models.TextField(blank=True)
     pdf = models.FileField(upload_to="assurance/packs/%Y/", blank=True)
+    # The last failed attempt: where it stopped and the error, for the people who may try again.
     error = models.TextField(blank=True)
+    failed_step = models.CharField(max_length=5, choices=Step.choices, blank=True)
+    # How many times the worker started on this pack (the first run and every retry).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-period_end", "-id"]

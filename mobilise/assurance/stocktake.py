@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +44,7 @@ def _assessment(a: Assessment | None) -> dict[str, Any] | None:
     }
 
 
-def _indicator_facts(mission: Mission) -> dict[int, list[dict[str, Any]]]:
+def _indicator_facts(mission: Mission, base_url: str) -> dict[int, list[dict[str, Any]]]:
     """Each outcome's indicators, each with its places: status, history and the planned path."""
     links = indicators.indicator_links(mission=mission)
     result: dict[int, list[dict[str, Any]]] = {}
@@ -86,6 +89,8 @@ def _indicator_facts(mission: Mission) -> dict[int, list[dict[str, Any]]]:
                     "code": item.indicator.code,
                     "title": item.indicator.title,
                     "unit": item.indicator.unit,
+                    # Where every year is shown: the pack's tables keep only the recent ones.
+                    "url": base_url + reverse("indicators:detail", args=[item.indicator.code]),
                     "places": places,
                 }
             )
@@ -93,12 +98,14 @@ def _indicator_facts(mission: Mission) -> dict[int, list[dict[str, Any]]]:
     return result
 
 
-def gather(mission: Mission, period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
-    """Everything the pack shows, as JSON-ready data."""
+def gather(
+    mission: Mission, period_start: dt.date, period_end: dt.date, *, base_url: str = ""
+) -> dict[str, Any]:
+    """Everything the pack shows, as JSON-ready data. ``base_url`` makes links absolute."""
     history = selectors.confidence_history(mission)
     previous = selectors.previous_pack(mission, period_end)
     since = previous.period_end if previous else period_start
-    by_outcome = _indicator_facts(mission)
+    by_outcome = _indicator_facts(mission, base_url)
     open_actions = selectors.open_actions(mission)
     today = timezone.localdate()
     decisions = Decision.objects.filter(
@@ -165,8 +172,42 @@ def _score_labels() -> list[str]:
     return [by_score[s] for s in range(1, 6)]
 
 
+RECENT_YEARS = 10
+
+
+@dataclass(frozen=True)
+class YearTable:
+    """An indicator's table in the pack: the baseline, the recent years and the planned path."""
+
+    rows: list[tuple[float, float | None, float | None]]  # (year, actual, planned)
+    left_out: list[float]  # earlier years not shown, oldest first
+
+
+def year_table(
+    actual: list[list[float]], plan: list[list[float]], recent: int = RECENT_YEARS
+) -> YearTable:
+    """Keep the baseline year, the last ``recent`` years observed and the plan from then on.
+
+    A series from 2005 would otherwise fill pages of the printed pack; the chart above the table
+    still draws every year, and the indicator's page lists them all.
+    """
+    actual_by = {round(y, 2): v for y, v in actual}
+    planned_by = {round(y, 2): v for y, v in plan}
+    observed = sorted(actual_by)
+    shown = set(observed[-recent:])
+    since = min(shown) if shown else -math.inf
+    shown |= {y for y in planned_by if y >= since}
+    if plan:
+        shown.add(round(plan[0][0], 2))  # the plan starts at the baseline
+    every = set(actual_by) | set(planned_by)
+    return YearTable(
+        rows=[(y, actual_by.get(y), planned_by.get(y)) for y in sorted(shown & every)],
+        left_out=sorted(every - shown),
+    )
+
+
 def _decorate(facts: dict[str, Any]) -> dict[str, Any]:
-    """Add the charts, drawn from the facts only."""
+    """Add the charts and the indicator tables, drawn from the facts only."""
     points = [
         (dt.date.fromisoformat(day), RATING_SCORES[Rating(rating)], rating)
         for day, rating, _label in facts["confidence"]["history"]
@@ -175,17 +216,25 @@ def _decorate(facts: dict[str, Any]) -> dict[str, Any]:
         points, _score_labels(), _("Delivery confidence over time")
     )
     indicator_charts = {}
+    indicator_tables = {}
     for o_index, outcome in enumerate(facts["outcomes"]):
         for i_index, item in enumerate(outcome["indicators"]):
             for p_index, place in enumerate(item["places"]):
                 if place["actual"] or place["plan"]:
+                    indicator_tables[(o_index, i_index, p_index)] = year_table(
+                        place["actual"], place["plan"]
+                    )
                     indicator_charts[(o_index, i_index, p_index)] = charts.trajectory(
                         [tuple(p) for p in place["actual"]],
                         [tuple(p) for p in place["plan"]],
                         _("%(indicator)s in %(place)s against its trajectory")
                         % {"indicator": item["title"], "place": place["place"]},
                     )
-    return {"confidence_chart": confidence_chart, "indicator_charts": indicator_charts}
+    return {
+        "confidence_chart": confidence_chart,
+        "indicator_charts": indicator_charts,
+        "indicator_tables": indicator_tables,
+    }
 
 
 def render_html(facts: dict[str, Any]) -> str:

@@ -29,4 +29,7 @@ urlpatterns = [
     path("missions/<slug:slug>/stocktakes/new/", views.pack_create, name="pack_create"),
     path("missions/<slug:slug>/stocktakes/<int:pack_id>/", views.pack, name="pack"),
     path("missions/<slug:slug>/stocktakes/<int:pack_id>/pdf/", views.pack_pdf, name="pack_pdf"),
+    path(
+        "missions/<slug:slug>/stocktakes/<int:pack_id>/retry/", views.pack_retry, name="pack_retry"
+    ),
 ]

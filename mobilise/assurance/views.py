@@ -195,6 +195,11 @@ def _default_period(mission: Any) -> tuple[dt.date, dt.date]:
     return min(start, today), today
 
 
+def _base_url(request: HttpRequest) -> str:
+    """``https://host``, so the printed pack can name pages of the site in full."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def packs(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission(request.user, slug)
     start, end = _default_period(mission)
@@ -219,7 +224,12 @@ def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = PackForm(_data(request), initial={"period_start": start, "period_end": end})
     if request.method == "POST" and form.is_valid():
         try:
-            pack = services.pack_request(mission=mission, user=request.user, **form.cleaned_data)
+            pack = services.pack_request(
+                mission=mission,
+                user=request.user,
+                base_url=_base_url(request),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -232,7 +242,39 @@ def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
     pack_ = access.access_pack(request.user, slug, pack_id)
-    return _render(request, "assurance/pack.html", {"pack": pack_, "mission": pack_.mission})
+    return _render(
+        request,
+        "assurance/pack.html",
+        {
+            "pack": pack_,
+            "mission": pack_.mission,
+            "can_retry": access.can_request_pack(request.user, pack_.mission),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_retry(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
+    """POST queues a failed pack again; GET (a link, or no JavaScript) asks first."""
+    pack_ = access.access_pack_for_retry(request.user, slug, pack_id)
+    if request.method == "GET":
+        return _render(
+            request, "assurance/pack_retry.html", {"pack": pack_, "mission": pack_.mission}
+        )
+    if services.pack_retry(pack=pack_, base_url=_base_url(request)):
+        messages.success(
+            request,
+            _("Trying again. The stocktake pack is being prepared: this page shows it when ready."),
+        )
+    elif pack_.status == Pack.Status.READY:
+        messages.info(request, _("This stocktake pack is ready: there is nothing to try again."))
+    else:
+        messages.info(
+            request,
+            _("This stocktake pack is already being prepared, so it was not queued again."),
+        )
+    return redirect(pack_.get_absolute_url())
 
 
 def pack_pdf(request: HttpRequest, slug: str, pack_id: int) -> FileResponse:

@@ -20,6 +20,7 @@ PROTECTED: set[str] = {
     "assurance:action_update",
     "assurance:assess",
     "assurance:pack_create",
+    "assurance:pack_retry",
 }
 
 

@@ -1,11 +1,13 @@
 """The assurance journeys in Chromium, with axe-core on every page (no serious or critical
 problems): the secretariat minutes a meeting and adds a paper; an assessor records delivery
 confidence with the evidence beside the form; the lead produces a stocktake pack; the national
-mission shows the borough in its roll-up."""
+mission shows the borough in its roll-up; the secretariat tries a failed pack again."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from mobilise.accounts.tests.factories import PASSWORD
 from mobilise.assurance.models import Assessment, Pack, Paper
@@ -125,7 +127,7 @@ def test_every_assurance_page_passes_axe(live_server, page, axe):
         for name, pattern in our_patterns()
         if name.startswith("assurance:") and name not in not_html
     ]
-    assert len(pages) == 10
+    assert len(pages) == 11
     for name, url in [(n, u) for n, u in pages if n in PUBLIC]:
         assert page.goto(live_server.url + url).status == 200, name
         axe(page)
@@ -133,3 +135,46 @@ def test_every_assurance_page_passes_axe(live_server, page, axe):
     for name, url in [(n, u) for n, u in pages if n not in PUBLIC]:
         assert page.goto(live_server.url + url).status == 200, name
         axe(page)
+
+
+def test_the_secretariat_tries_a_failed_pack_again(live_server, page, axe, borough):
+    # As the worker leaves a pack whose printing failed (the failure itself: test_pack_retry.py).
+    today = timezone.localdate()
+    pack = Pack.objects.create(
+        mission=borough["mission"],
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+        requested_by=borough["lead"],
+        status=Pack.Status.FAILED,
+        attempts=1,
+        failed_step=Pack.Step.PDF,
+        error="OSError: cannot load the font",
+    )
+    base, slug = live_server.url, borough["mission"].slug
+
+    # The public sees that it failed, not why, and no button.
+    page.goto(base + pack.get_absolute_url())
+    main = page.locator("main").inner_text()
+    assert "The pack could not be produced" in main and "OSError" not in main
+    assert page.get_by_role("button", name="Try again").count() == 0
+    axe(page)
+
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + f"/assurance/missions/{slug}/stocktakes/")
+    assert (
+        page.get_by_role("button", name=re.compile("^Try again to produce the pack")).count() == 1
+    )
+    axe(page)
+    page.goto(base + pack.get_absolute_url())
+    main = page.locator("main").inner_text()
+    assert "1 attempt has been made." in main and "The PDF could not be printed." in main
+    page.get_by_text("The error, for the platform team").click()
+    assert "OSError: cannot load the font" in page.locator("main").inner_text()
+    axe(page)
+    page.get_by_role("button", name="Try again").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Trying again." in main and "Download the pack as a PDF" in main
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts) == ("ready", 2)
+    axe(page)

@@ -1,7 +1,9 @@
-"""Reminders under concurrency, on PostgreSQL: two cron runs overlapping send each e-mail once.
+"""Concurrency on PostgreSQL: overlapping cron runs send each e-mail once; racing "Try again"
+clicks queue a failed stocktake pack once.
 
 The ``Notice`` row is the claim (a unique key per e-mail and address), so threads racing on the
-same digest meet at the database's unique constraint and only one of them sends. Skipped on
+same digest meet at the database's unique constraint and only one of them sends. A retry's claim
+is a conditional UPDATE (failed → pending) that only one thread's row count can win. Skipped on
 SQLite only because SQLite runs one write transaction at a time, so the runs cannot race.
 """
 
@@ -14,8 +16,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from mobilise.assurance import notifications
-from mobilise.assurance.models import Notice
+from mobilise.assurance import notifications, services
+from mobilise.assurance.models import Notice, Pack
 
 from .factories import MeetingFactory
 
@@ -57,3 +59,39 @@ def test_overlapping_runs_send_each_digest_and_reminder_once(borough):
     assert Notice.objects.filter(kind="reminder").count() == 1
     assert len(mail.outbox) == 5
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 5
+
+
+def test_racing_retries_queue_a_failed_pack_once(borough):
+    today = timezone.localdate()
+    pack = Pack.objects.create(
+        mission=borough["mission"],
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+        status=Pack.Status.FAILED,
+        attempts=1,
+        error="OSError: the printer went away",
+    )
+    barrier = threading.Barrier(RUNS)
+    claimed: list[bool] = []
+    errors: list[Exception] = []
+
+    def retry() -> None:
+        try:
+            barrier.wait(timeout=30)
+            claimed.append(services.pack_retry(pack=Pack.objects.get(pk=pack.pk)))
+        except Exception as exc:  # noqa: BLE001 - collected and checked by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=retry) for _ in range(RUNS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not errors
+    assert sorted(claimed) == [False] * (RUNS - 1) + [True]
+    pack.refresh_from_db()
+    # The tests' immediate task backend ran the one queued generation: one more attempt, ready.
+    assert (pack.status, pack.attempts) == ("ready", 2)

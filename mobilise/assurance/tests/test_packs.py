@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mobilise.assurance import services
+from mobilise.assurance import services, stocktake
 from mobilise.assurance.models import Pack
 from mobilise.indicators.models import Observation
+from mobilise.indicators.tests.factories import observations_for
 
 from .factories import AssessmentFactory
 
@@ -118,3 +119,38 @@ def test_the_period_must_make_sense(client, borough):
     assert response.status_code == 200
     assert "The end of the period must be after its start" in response.content.decode()
     assert not Pack.objects.exists()
+
+
+def test_indicator_tables_show_the_baseline_and_the_last_ten_years_and_say_what_is_left_out(
+    client, borough, django_capture_on_commit_callbacks
+):
+    # The series reaches back to 2005 (the fixture has 2015-2022): 18 years observed.
+    series = Observation.objects.filter(place=borough["place"]).first().series
+    observations_for(
+        series, borough["place"], {str(y): 250 - 8 * (y - 2015) for y in range(2005, 2015)}
+    )
+    client.force_login(borough["lead"])
+    pack = _request(client, borough["mission"], django_capture_on_commit_callbacks)
+
+    text = " ".join(_pdf_text(pack).split())
+    left_out = "8 earlier years (2005 to 2012) are left out of this table."
+    assert left_out in text
+    page_link = "Every year is on the indicator's page: http://testserver/indicators/co2-transport/"
+    assert page_link in text.replace("/ ", "/")  # the printed address may wrap after a slash
+    assert "2013 266.0" in text and "2022 194.0" in text  # the last ten years observed
+    assert "290.0" not in text and "330.0" not in text  # 2010 and 2005 are not listed
+    assert "2019 218.0 218.0" in text and "2035 – 109.0" in text  # the baseline and the target
+    page = client.get(pack.get_absolute_url()).content.decode()
+    assert left_out in page
+    assert 'href="http://testserver/indicators/co2-transport/"' in page
+
+
+def test_an_early_baseline_keeps_its_row_above_the_last_ten_years():
+    actual = [[float(y), 100.0 - y + 2005] for y in range(2005, 2023)]
+    plan = [[2005.0, 100.0], [2010.0, 90.0], [2035.0, 50.0]]  # baseline, a milestone, target
+
+    table = stocktake.year_table(actual, plan)
+
+    assert [row[0] for row in table.rows] == [2005.0, *range(2013, 2023), 2035.0]
+    assert table.rows[0] == (2005.0, 100.0, 100.0) and table.rows[-1] == (2035.0, None, 50.0)
+    assert table.left_out == [float(y) for y in range(2006, 2013)]  # the 2010 milestone with them
