@@ -33,15 +33,15 @@ pytestmark = [
 RUNS = 6
 
 
-def test_overlapping_runs_send_each_digest_and_reminder_once(borough):
-    MeetingFactory(council=borough["council"], starts_at=timezone.now() + dt.timedelta(days=2))
+def _race(target, *, timeout: float) -> list[Exception]:
+    """Run ``target`` in RUNS threads released together; return what they raised."""
     barrier = threading.Barrier(RUNS)
     errors: list[Exception] = []
 
     def run() -> None:
         try:
             barrier.wait(timeout=30)
-            notifications.send_all()
+            target()
         except Exception as exc:  # noqa: BLE001 - collected and checked by the test
             errors.append(exc)
         finally:
@@ -51,7 +51,13 @@ def test_overlapping_runs_send_each_digest_and_reminder_once(borough):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=timeout)
+    return errors
+
+
+def test_overlapping_runs_send_each_digest_and_reminder_once(borough):
+    MeetingFactory(council=borough["council"], starts_at=timezone.now() + dt.timedelta(days=2))
+    errors = _race(notifications.send_all, timeout=60)
 
     assert not errors
     # Four members with an address get the digest; the overdue action's owner one reminder.
@@ -71,24 +77,11 @@ def test_racing_retries_queue_a_failed_pack_once(borough):
         attempts=1,
         error="OSError: the printer went away",
     )
-    barrier = threading.Barrier(RUNS)
     claimed: list[bool] = []
-    errors: list[Exception] = []
-
-    def retry() -> None:
-        try:
-            barrier.wait(timeout=30)
-            claimed.append(services.pack_retry(pack=Pack.objects.get(pk=pack.pk)))
-        except Exception as exc:  # noqa: BLE001 - collected and checked by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=retry) for _ in range(RUNS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = _race(
+        lambda: claimed.append(services.pack_retry(pack=Pack.objects.get(pk=pack.pk))),
+        timeout=120,
+    )
 
     assert not errors
     assert sorted(claimed) == [False] * (RUNS - 1) + [True]

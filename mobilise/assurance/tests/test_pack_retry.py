@@ -22,6 +22,7 @@ from mobilise.assurance import services
 from mobilise.assurance.models import Pack
 
 from .factories import AssessmentFactory
+from .test_packs import _request
 
 pytestmark = pytest.mark.django_db
 
@@ -37,22 +38,8 @@ def _without_app_templates() -> list[dict]:
 def _failed_pack(client, borough, capture) -> Pack:
     """The lead asks for a pack while the pack's template is missing: the worker fails."""
     client.force_login(borough["lead"])
-    today = timezone.localdate()
-    start = today - dt.timedelta(days=90)
-    with override_settings(TEMPLATES=_without_app_templates()), capture(execute=True):
-        response = client.post(
-            reverse("assurance:pack_create", args=[borough["mission"].slug]),
-            {
-                "period_start-day": start.day,
-                "period_start-month": start.month,
-                "period_start-year": start.year,
-                "period_end-day": today.day,
-                "period_end-month": today.month,
-                "period_end-year": today.year,
-            },
-        )
-    assert response.status_code == 302
-    return Pack.objects.get(mission=borough["mission"])
+    with override_settings(TEMPLATES=_without_app_templates()):
+        return _request(client, borough["mission"], capture)
 
 
 def _has_retry_button(page: str) -> bool:

@@ -125,6 +125,17 @@ def test_before_voting_a_lead_changes_the_ballot(client, ideas_round, lead):
     assert (saved.budget, saved.ballot_type, saved.max_choices) == (75_000, "k_approval", 3)
 
 
+# Voting closing (1 March 2027) before it opens (1 April 2027).
+BACKWARDS_VOTING_DATES = {
+    "voting_opens_on-day": "1",
+    "voting_opens_on-month": "4",
+    "voting_opens_on-year": "2027",
+    "voting_closes_on-day": "1",
+    "voting_closes_on-month": "3",
+    "voting_closes_on-year": "2027",
+}
+
+
 def test_mistakes_are_shown_on_their_fields_and_nothing_is_saved(client, ideas_round, lead):
     client.force_login(lead)
     response = client.post(
@@ -133,14 +144,7 @@ def test_mistakes_are_shown_on_their_fields_and_nothing_is_saved(client, ideas_r
             ideas_round,
             title="",
             ballot_type="k_approval",
-            **{
-                "voting_opens_on-day": "1",
-                "voting_opens_on-month": "4",
-                "voting_opens_on-year": "2027",
-                "voting_closes_on-day": "1",
-                "voting_closes_on-month": "3",
-                "voting_closes_on-year": "2027",
-            },
+            **BACKWARDS_VOTING_DATES,
         ),
     )
     page = _text(response)
@@ -152,14 +156,7 @@ def test_mistakes_are_shown_on_their_fields_and_nothing_is_saved(client, ideas_r
         _post_data(
             ideas_round,
             ballot_type="k_approval",
-            **{
-                "voting_opens_on-day": "1",
-                "voting_opens_on-month": "4",
-                "voting_opens_on-year": "2027",
-                "voting_closes_on-day": "1",
-                "voting_closes_on-month": "3",
-                "voting_closes_on-year": "2027",
-            },
+            **BACKWARDS_VOTING_DATES,
         ),
     )
     page = _text(response)
