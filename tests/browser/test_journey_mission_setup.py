@@ -12,6 +12,7 @@ from django.core import mail
 
 from mobilise.accounts.models import Membership, Organisation, Role, User, UserRole
 from mobilise.accounts.tests.factories import PASSWORD, mission_lead
+from mobilise.core.testing.browser import expect_error_page
 from mobilise.places.models import Place
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,7 +80,7 @@ def test_sign_up_create_a_mission_and_see_it_in_public(live_server, page, axe, c
     page.get_by_label("Title").fill("Clean air in Camden")
     page.get_by_label("Horizon year").fill("1800")
     page.get_by_role("button", name="Create mission").click()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     assert page.locator(".govuk-error-summary").is_visible()
     axe(page)
     page.get_by_label("Mission statement").fill("Halve transport emissions in Camden by 2035.")
@@ -147,6 +148,7 @@ def test_sign_up_create_a_mission_and_see_it_in_public(live_server, page, axe, c
     assert public.get_by_role("link", name="Edit mission").count() == 0
     axe(public)
     public.get_by_role("link", name="Halve transport emissions by 2035").first.click()
+    public.wait_for_load_state()
     assert "31 December 2035" in public.locator("main").inner_text()
     axe(public)
     visitor.close()

@@ -1,6 +1,7 @@
 """The pages every visitor can reach without signing in: they render, work without JavaScript and pass axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +22,7 @@ def test_pages_work_without_javascript(live_server, live_settings, browser):
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Cymraeg").click()
-    assert page.locator("html").get_attribute("lang") == "cy"
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
     context.close()
 
 

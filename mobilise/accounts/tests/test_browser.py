@@ -5,9 +5,10 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from mobilise.accounts.models import Membership
-from mobilise.core.testing.browser import assert_accessible
+from mobilise.core.testing.browser import assert_accessible, expect_error_page
 from mobilise.places.models import Place
 
 from .factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
@@ -52,7 +53,7 @@ def test_signed_out_pages_are_accessible(live_server, page, govuk_account_forms)
     page.goto(base + "/account/login/")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     assert_accessible(page)
 
     page.goto(base + "/account/signup/")
@@ -89,7 +90,7 @@ def test_signed_in_pages_are_accessible(live_server, page):
     page.goto(base + "/organisations/new/")
     page.get_by_role("button", name="Add organisation").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     assert_accessible(page)
 
 
@@ -106,7 +107,7 @@ def test_joining_and_running_an_organisation_without_javascript(
     page.get_by_label("Create a password").fill("plum tractor lantern 42")
     page.get_by_label("Confirm password").fill("plum tractor lantern 42")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     link = re.search(r"https?://\S+/account/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
@@ -114,25 +115,25 @@ def test_joining_and_running_an_organisation_without_javascript(
     page.get_by_label("Email address").fill("nia@example.org")
     page.get_by_label("Password", exact=True).fill("plum tractor lantern 42")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("link", name="Your account").is_visible()
+    expect(page.get_by_role("link", name="Your account")).to_be_visible()
 
     page.goto(base + "/organisations/new/")
     page.get_by_label("Organisation name").fill("Nia's Allotment Society")
     page.get_by_label("Community group").check()
     page.get_by_role("button", name="Add organisation").click()
-    assert page.get_by_role("heading", name="Nia's Allotment Society").is_visible()
+    expect(page.get_by_role("heading", name="Nia's Allotment Society")).to_be_visible()
 
     UserFactory(email="friend@example.org", name="Fred Friend")
     page.get_by_role("button", name="Manage members").click()
     page.get_by_label("Email address").fill("friend@example.org")
     page.get_by_role("button", name="Add member").click()
-    assert page.get_by_text("Fred Friend has been added as member").is_visible()
+    expect(page.get_by_text("Fred Friend has been added as member")).to_be_visible()
 
     page.get_by_role("link", name="Remove Fred Friend").click()
     page.get_by_role("button", name="Yes, remove").click()
-    assert page.get_by_text("Fred Friend has been removed").is_visible()
+    expect(page.get_by_text("Fred Friend has been removed")).to_be_visible()
 
     page.goto(base + "/account/logout/")
     page.get_by_role("button", name="Sign out").first.click()
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     context.close()

@@ -11,6 +11,7 @@ import pytest
 
 from mobilise.accounts.tests.factories import PASSWORD
 from mobilise.budgeting.models import Ballot, Project, Result
+from mobilise.core.testing.browser import expect_error_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,7 @@ def test_a_resident_proposes_an_idea(live_server, page, axe, ideas_round, reside
     page.get_by_role("button", name="Propose an idea").click()
     axe(page)
     page.get_by_role("button", name="Send your idea").click()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     assert "Enter a name for your idea" in page.locator(".govuk-error-summary").inner_text()
     axe(page)
     page.get_by_label("Name your idea").fill("Benches on Queen's Crescent")
@@ -81,7 +82,7 @@ def test_voting_over_and_within_budget_changing_the_ballot_and_the_results(
     _choose(
         page, "Trees on Malden Road – £60,000", "Cycle hangars – £30,000", "Pocket park – £20,000"
     )
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Your choices cost £110,000; the budget is £100,000. Remove at least £10,000." in summary
     assert page.get_by_role("checkbox", name="Pocket park – £20,000").is_checked()
@@ -214,7 +215,7 @@ def test_a_lead_moves_the_closing_date_once_voting_has_opened(
     closes.get_by_label("Month").fill("3")
     page.get_by_role("button", name="Save changes").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Voting must close on or after the day it opens (1 April 2027)" in summary
     axe(page)

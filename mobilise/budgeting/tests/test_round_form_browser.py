@@ -5,9 +5,11 @@ JavaScript every question is shown. axe-core runs on each page. Run with ``-m br
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from mobilise.accounts.tests.factories import PASSWORD
 from mobilise.budgeting.models import BudgetRound
+from mobilise.core.testing.browser import expect_error_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,11 +41,13 @@ def test_each_ballot_reveals_its_own_question(live_server, page, axe, mission, l
     axe(page)
 
     page.get_by_role("radio", name="Share out points between projects").check()
-    assert points.is_visible() and projects.is_hidden()
+    expect(points).to_be_visible()
+    expect(projects).to_be_hidden()
     axe(page)
 
     page.get_by_role("radio", name="Choose up to a number of projects").check()
-    assert projects.is_visible() and points.is_hidden()
+    expect(projects).to_be_visible()
+    expect(points).to_be_hidden()
 
 
 def test_a_missing_number_is_shown_revealed_and_linked(live_server, page, axe, mission, lead):
@@ -56,7 +60,7 @@ def test_a_missing_number_is_shown_revealed_and_linked(live_server, page, axe, m
     page.get_by_role("button", name="Open the round").click()
     page.wait_for_load_state()
 
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     message = "Enter how many projects each voter may choose"
     projects = page.get_by_label(HOW_MANY_PROJECTS)
     assert projects.is_visible()
@@ -66,7 +70,7 @@ def test_a_missing_number_is_shown_revealed_and_linked(live_server, page, axe, m
     assert link.get_attribute("href") == "#id_max_choices"
     axe(page)
     link.click()
-    assert projects.evaluate("box => box === document.activeElement")
+    expect(projects).to_be_focused()
     assert not BudgetRound.objects.exists()
 
     projects.fill("3")

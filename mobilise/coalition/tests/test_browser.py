@@ -23,6 +23,7 @@ from mobilise.accounts.tests.factories import (
     UserFactory,
 )
 from mobilise.coalition.models import CoalitionMember, Match, Pledge, SignUp
+from mobilise.core.testing.browser import expect_error_page
 
 from .factories import (
     AskFactory,
@@ -80,7 +81,7 @@ def test_join_pledge_report_progress_and_match_the_room(
     page.get_by_role("button", name="Ask to join").click()
     axe(page)
     page.get_by_role("button", name="Send request").click()  # forgot to say what it brings
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     axe(page)
     page.get_by_label("What will your organisation bring?").fill(
         "200 volunteer hours and a meeting room."
@@ -114,7 +115,7 @@ def test_join_pledge_report_progress_and_match_the_room(
     page.get_by_label("Of what?").fill("volunteer hours")
     _fill_date(page, "By when?", dt.date(2020, 3, 31))
     page.get_by_role("button", name="Make pledge").click()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Enter an amount of 0 or more" in summary and "today or in the future" in summary
     assert not Pledge.objects.exists()
@@ -206,7 +207,7 @@ def test_sign_up_cancel_and_promotion_from_the_waiting_list(
     page.get_by_role("link", name=re.compile("^Join the waiting list")).first.click()
     axe(page)
     page.get_by_role("button", name="Join the waiting list").click()  # forgot the tick
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     axe(page)
     page.get_by_label("I meet the requirements above").check()
     page.get_by_role("button", name="Join the waiting list").click()

@@ -5,6 +5,11 @@ launch /usr/bin/chromium (installed by `make system-test-deps`). Any test that a
 `browser` is marked `browser`, so `pytest -m "not browser"` skips them and `-m browser` runs them.
 `assert_accessible(page)` (or the `axe` fixture) runs axe-core, the engine the GOV.UK accessibility
 team uses, and fails on any serious or critical WCAG 2.2 A/AA violation.
+
+A click that submits a form returns once the next page has started loading, not once it has
+loaded: read the page only through Playwright's `expect` (which waits), `expect_error_page`, or
+after `page.wait_for_load_state()`. `assert page.title()` straight after a click reads a title
+that is not there yet, which a busy CI machine shows as a rare failure.
 """
 
 import json
@@ -13,6 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_JS = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
@@ -107,7 +113,16 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     )
 
 
+def expect_error_page(page) -> None:
+    """Wait for the GOV.UK error pattern: the title starts "Error: " and the error summary shows."""
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    page.wait_for_load_state()
+
+
 def assert_accessible(page) -> None:
+    # After a click that navigates, axe must judge the page that arrives, whole.
+    page.wait_for_load_state()
     violations = axe_violations(page)
     if violations:
         report = [

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from mobilise.accounts.tests.factories import PASSWORD
+from mobilise.core.testing.browser import expect_error_page
 from mobilise.deliberation import polis
 from mobilise.deliberation.models import Statement, Vote
 from mobilise.deliberation.tasks import recompute_analysis
@@ -69,7 +71,7 @@ def test_vote_add_a_statement_moderate_and_see_results(live_server, page, axe, c
     axe(page)
     page.get_by_label("Your statement").fill("Ban idling engines outside schools " * 5)
     page.get_by_role("button", name="Add statement").click()
-    assert page.title().startswith("Error:")
+    expect_error_page(page)
     assert "140 characters or fewer" in page.locator(".govuk-error-summary").inner_text()
     axe(page)
     page.get_by_label("Your statement").fill("Ban idling engines outside schools")
@@ -101,14 +103,17 @@ def test_results_show_groups_common_ground_and_the_map(live_server, page, axe, m
     page.goto(live_server.url + conversation.get_absolute_url())
     axe(page)
     page.get_by_role("link", name="See the results").click()
+    page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "What group A thinks" in main and "What group B thinks" in main
     assert "Common ground" in main
     assert "Data was gathered using the Polis software" in main
     table = page.get_by_role("table", name="Groups and their sizes").inner_text()
     assert "Group A" in table and "Group B" in table
-    assert page.get_by_role("img", name="Opinion map of 138 people in 2 groups.").is_visible()
-    page.get_by_role(
-        "table", name="The opinion map as a table: each group's size and average position"
-    ).is_visible()
+    expect(page.get_by_role("img", name="Opinion map of 138 people in 2 groups.")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "table", name="The opinion map as a table: each group's size and average position"
+        )
+    ).to_be_visible()
     axe(page)

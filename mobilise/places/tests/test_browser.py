@@ -41,7 +41,9 @@ def test_search_and_map_work_without_javascript(live_server, browser):
     page.goto(live_server.url + "/places/")
     page.get_by_label("Search for a local authority").fill("Lambeth")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
     page.get_by_role("link", name="Lambeth").click()
+    page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Lambeth"
     assert (
         page.get_by_role("img", name="Outline map of Lambeth, with neighbouring areas").count() == 1
