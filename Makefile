@@ -74,6 +74,9 @@ test-browser: install system-test-deps ## Browser journeys and accessibility che
 
 test: lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL and browser tests
 
+coverage: install system-test-deps ## Measure which code the SQLite and browser tests run (terminal report and htmlcov/index.html)
+	$(BIN)/pytest -m "not postgres_only" -n $(PYTEST_WORKERS) -q --cov --cov-report=term --cov-report=html
+
 messages: install ## Extract translatable text and update the Welsh catalogue
 	$(BIN)/pybabel -q extract --mapping=babel.cfg --keywords="_ gettext ngettext:1,2 pgettext:1c,2 gettext_lazy" --output=.tmp-django.pot --project=Mobilise --omit-header .
 	$(BIN)/pybabel -q update --domain=django --input-file=.tmp-django.pot --output-dir=mobilise/locale --locale=cy --no-fuzzy-matching
@@ -83,4 +86,4 @@ messages: install ## Extract translatable text and update the Welsh catalogue
 clean: ## Remove built assets and the local database
 	rm -rf mobilise/static/dist staticfiles db.sqlite3 db.sqlite3-*
 
-.PHONY: help install system-deps system-test-deps demo worker lint test-sqlite test-postgres test-browser test messages clean
+.PHONY: help install system-deps system-test-deps demo worker lint test-sqlite test-postgres test-browser test coverage messages clean
