@@ -10,8 +10,8 @@ Decisions (documented in docs/assurance.md):
   mission team's.
 * **Assessing delivery confidence** – the mission's **leads** (``can_edit_mission``) and council
   members marked **"assesses delivery confidence"**, within their term.
-* **Requesting a stocktake pack**, and trying a failed one again (which also shows why it failed)
-  – mission leads and the secretariat.
+* **Requesting a stocktake pack**, and trying a failed or stalled one again (which also shows why
+  it failed) – mission leads and the secretariat.
 * **Updating an action's status** – the secretariat, mission leads, and the action's owner.
 """
 
@@ -130,7 +130,7 @@ def access_pack(user: Any, slug: str, pack_id: int) -> Pack:
 
 
 def access_pack_for_retry(user: Any, slug: str, pack_id: int) -> Pack:
-    """The people who may request a pack may try a failed one again."""
+    """The people who may request a pack may try a failed or stalled one again."""
     pack = access_pack(user, slug, pack_id)
     if not can_request_pack(user, pack.mission):
         raise PermissionDenied

@@ -77,6 +77,7 @@ class PackAdmin(admin.ModelAdmin):
         "generated_at",
         "status",
         "attempts",
+        "attempt_started_at",
         "failed_step",
         "error",
     ]

@@ -4,6 +4,7 @@ Risks are not stored: a mission's risks are derived (see ``selectors.risks``) fr
 amber/red assessments, overdue actions and off-track indicators, so they can never go stale.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from mobilise.core.models import BaseModel
 
 PAPER_MAX_BYTES = 10 * 1024 * 1024
+# A pack still pending this long after its current attempt started has most likely lost its worker
+# (machine restarted, out of memory, deploy): it may be tried again. Printing takes seconds, so an
+# hour leaves a slow worker, or a long queue, ample room. The pages say "more than an hour".
+PACK_STALE_AFTER = dt.timedelta(hours=1)
 PAPER_EXTENSIONS = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".csv", ".txt", ".pptx")
 
 
@@ -348,6 +353,9 @@ class Pack(BaseModel):
     failed_step = models.CharField(max_length=5, choices=Step.choices, blank=True)
     # How many times the worker started on this pack (the first run and every retry).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the current attempt was queued or its worker began, whichever is later; what tells a
+    # stalled pack from a slow one. Not ``updated_at``: anything that saves the row resets that.
+    attempt_started_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
 
     class Meta:
         ordering = ["-period_end", "-id"]
@@ -364,6 +372,15 @@ class Pack(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("assurance:pack", args=[self.mission.slug, self.pk])
+
+    @property
+    def is_stalled(self) -> bool:
+        """Pending for more than ``PACK_STALE_AFTER`` since its current attempt started."""
+        return (
+            self.status == self.Status.PENDING
+            and self.attempt_started_at is not None
+            and self.attempt_started_at < timezone.now() - PACK_STALE_AFTER
+        )
 
 
 class Notice(BaseModel):

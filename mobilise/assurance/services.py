@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mobilise.missions.models import Mission, Outcome
 
 from . import stocktake
-from .models import Action, Assessment, Meeting, Pack, Paper
+from .models import PACK_STALE_AFTER, Action, Assessment, Meeting, Pack, Paper
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,13 @@ def pack_request(
             {"period_end": _("The end of the period must be today or in the past")}
         )
     with transaction.atomic():
+        # Dated from the request, so a pack whose worker never picks it up also stalls.
         pack = Pack.objects.create(
-            mission=mission, period_start=period_start, period_end=period_end, requested_by=user
+            mission=mission,
+            period_start=period_start,
+            period_end=period_end,
+            requested_by=user,
+            attempt_started_at=timezone.now(),
         )
         _enqueue(pack.pk, base_url)
     return pack
@@ -105,20 +111,37 @@ def _enqueue(pack_id: int, base_url: str) -> None:
 
 
 def pack_retry(*, pack: Pack, base_url: str = "") -> bool:
-    """Queue a failed pack again, for the same period. True if this call queued it.
+    """Queue a failed or stalled pack again, for the same period. True if this call queued it.
 
-    The claim is one conditional UPDATE (failed → pending): of two clicks, or two people, only
-    one changes a row, so the pack is queued once; the other is told it is already being made.
+    Stalled: still pending ``PACK_STALE_AFTER`` after its current attempt started, as when the
+    worker died mid-run. The claim is one conditional UPDATE (failed, or pending and started
+    before the cutoff → pending, started now): of two clicks, or two people, only one changes a
+    row, because the winner's new start time takes the pack out of the condition. The other is
+    told it is already being made. The worker counts the attempt when it starts, as for the
+    first run, so ``attempts`` keeps meaning "times the worker started on it".
     Facts stored by an earlier attempt are kept, so the retry prints that same snapshot.
     """
+    now = timezone.now()
+    retryable = Q(status=Pack.Status.FAILED) | Q(
+        status=Pack.Status.PENDING, attempt_started_at__lt=now - PACK_STALE_AFTER
+    )
     with transaction.atomic():
-        claimed = Pack.objects.filter(pk=pack.pk, status=Pack.Status.FAILED).update(
-            status=Pack.Status.PENDING, updated_at=timezone.now()
+        claimed = Pack.objects.filter(retryable, pk=pack.pk).update(
+            status=Pack.Status.PENDING, attempt_started_at=now, updated_at=now
         )
         if claimed:
             _enqueue(pack.pk, base_url)
     pack.refresh_from_db()
     return bool(claimed)
+
+
+@dataclass(frozen=True)
+class PackOutput:
+    """What one attempt produced, before it is stored."""
+
+    facts: dict[str, Any]
+    body: str
+    pdf: bytes
 
 
 def pack_generate(*, pack_id: int, base_url: str = "") -> Pack:
@@ -127,10 +150,37 @@ def pack_generate(*, pack_id: int, base_url: str = "") -> Pack:
     The facts are stored as soon as they are gathered, so when drawing or printing fails a retry
     prints the facts of the first attempt rather than the data of the day of the retry.
     """
+    attempt = pack_attempt_start(pack_id=pack_id)
+    if attempt is not None:
+        output = pack_attempt_produce(pack_id=pack_id, attempt=attempt, base_url=base_url)
+        pack_attempt_finish(pack_id=pack_id, output=output)
+    return Pack.objects.select_related("mission").get(pk=pack_id)
+
+
+def pack_attempt_start(*, pack_id: int) -> int | None:
+    """Count and date a new attempt; its number, or None when the pack is ready already."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack_id)
+        if pack.status == Pack.Status.READY:
+            return None
+        now = timezone.now()
+        Pack.objects.filter(pk=pack_id).update(
+            attempts=F("attempts") + 1, attempt_started_at=now, updated_at=now
+        )
+    return pack.attempts + 1
+
+
+def pack_attempt_produce(*, pack_id: int, attempt: int, base_url: str = "") -> PackOutput:
+    """Gather (or reuse) the facts, draw the pages and print the PDF; record a failure and raise.
+
+    Writes made here are conditional on ``attempts`` still being this attempt's number: a worker
+    that was only slow, and has since been superseded by a retry, must not mark the retry's pack
+    failed nor swap the facts under it.
+    """
     pack = Pack.objects.select_related("mission", "mission__owner").get(pk=pack_id)
-    if pack.status == Pack.Status.READY:
-        return pack
-    Pack.objects.filter(pk=pack_id).update(attempts=F("attempts") + 1, updated_at=timezone.now())
+    this_attempt = Pack.objects.filter(pk=pack_id, attempts=attempt).exclude(
+        status=Pack.Status.READY
+    )
     step = Pack.Step.FACTS
     try:
         facts = pack.facts
@@ -138,32 +188,56 @@ def pack_generate(*, pack_id: int, base_url: str = "") -> Pack:
             facts = stocktake.gather(
                 pack.mission, pack.period_start, pack.period_end, base_url=base_url
             )
-            Pack.objects.filter(pk=pack_id).exclude(status=Pack.Status.READY).update(facts=facts)
+            this_attempt.update(facts=facts)
         step = Pack.Step.HTML
         body = stocktake.render_html(facts)
         step = Pack.Step.PDF
         pdf = stocktake.render_pdf(facts, body)
     except Exception as exc:  # a failed pack says so on its page rather than staying "pending"
         logger.exception("Stocktake pack %s failed while %s", pack_id, step.label)
-        Pack.objects.filter(pk=pack_id).exclude(status=Pack.Status.READY).update(
+        this_attempt.update(
             status=Pack.Status.FAILED,
             failed_step=step,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             updated_at=timezone.now(),
         )
         raise
+    return PackOutput(facts=facts, body=body, pdf=pdf)
+
+
+def pack_attempt_finish(*, pack_id: int, output: PackOutput) -> bool:
+    """Store an attempt's pack and mark it ready, unless another attempt did first. True if kept.
+
+    When a stalled worker was only slow, two attempts can finish. The first to finish wins, by
+    a conditional UPDATE on "not ready yet", and the other's result is discarded (its PDF file
+    removed). Why the first rather than the latest: either is a whole, consistent snapshot (facts,
+    pages and PDF are written in the one UPDATE), and a pack people may already have opened or
+    downloaded must never change under them. Preferring the latest would need every earlier
+    finisher to wait or be overwritten, and the stalled worker may never finish at all.
+    """
+    pack = Pack.objects.select_related("mission").get(pk=pack_id)
+    field = Pack._meta.get_field("pdf")
+    filename = f"stocktake-{pack.mission.slug}-{pack.period_end.isoformat()}-{pack.pk}.pdf"
+    stored = field.storage.save(field.generate_filename(pack, filename), ContentFile(output.pdf))
+    now = timezone.now()
     with transaction.atomic():
-        # Conditional: if two workers ran the same pack, only the first one's snapshot is kept.
-        locked = Pack.objects.select_for_update().get(pk=pack_id)
-        if locked.status == Pack.Status.READY:
-            return locked
-        locked.facts, locked.html = facts, body
-        locked.status, locked.generated_at = Pack.Status.READY, timezone.now()
-        locked.error, locked.failed_step = "", ""
-        locked.pdf.save(
-            f"stocktake-{pack.mission.slug}-{pack.period_end.isoformat()}-{pack.pk}.pdf",
-            ContentFile(pdf),
-            save=False,
+        won = (
+            Pack.objects.filter(pk=pack_id)
+            .exclude(status=Pack.Status.READY)
+            .update(
+                status=Pack.Status.READY,
+                facts=output.facts,
+                html=output.body,
+                pdf=stored,
+                generated_at=now,
+                error="",
+                failed_step="",
+                updated_at=now,
+            )
         )
-        locked.save()
-    return locked
+    if not won:
+        field.storage.delete(stored)
+        logger.info(
+            "Stocktake pack %s was finished by another attempt; this one is discarded", pack_id
+        )
+    return bool(won)

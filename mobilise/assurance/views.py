@@ -256,7 +256,7 @@ def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pack_retry(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
-    """POST queues a failed pack again; GET (a link, or no JavaScript) asks first."""
+    """POST queues a failed or stalled pack again; GET (a link, or no JavaScript) asks first."""
     pack_ = access.access_pack_for_retry(request.user, slug, pack_id)
     if request.method == "GET":
         return _render(
@@ -270,9 +270,14 @@ def pack_retry(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
     elif pack_.status == Pack.Status.READY:
         messages.info(request, _("This stocktake pack is ready: there is nothing to try again."))
     else:
+        # Someone else's retry won, or the pack is still within its hour (a stale page, a
+        # hand-made POST): either way a worker may still be on it.
         messages.info(
             request,
-            _("This stocktake pack is already being prepared, so it was not queued again."),
+            _(
+                "This stocktake pack is already being prepared, so it was not queued again. "
+                "If it is still not ready an hour after it started, you can try again."
+            ),
         )
     return redirect(pack_.get_absolute_url())
 

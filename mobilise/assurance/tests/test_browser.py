@@ -1,7 +1,8 @@
 """The assurance journeys in Chromium, with axe-core on every page (no serious or critical
 problems): the secretariat minutes a meeting and adds a paper; an assessor records delivery
 confidence with the evidence beside the form; the lead produces a stocktake pack; the national
-mission shows the borough in its roll-up; the secretariat tries a failed pack again."""
+mission shows the borough in its roll-up; the secretariat tries a failed pack again, and a pack
+whose worker died (stalled)."""
 
 import datetime as dt
 import re
@@ -179,6 +180,51 @@ def test_the_secretariat_tries_a_failed_pack_again(live_server, page, axe, borou
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "Trying again." in main and "Download the pack as a PDF" in main
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts) == ("ready", 2)
+    axe(page)
+
+
+def test_the_secretariat_tries_a_stalled_pack_again(live_server, page, axe, borough):
+    # As a worker that died mid-run leaves a pack: pending, its attempt started two hours ago.
+    today = timezone.localdate()
+    pack = Pack.objects.create(
+        mission=borough["mission"],
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+        requested_by=borough["lead"],
+        attempts=1,
+    )
+    Pack.objects.filter(pk=pack.pk).update(
+        attempt_started_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    base, slug = live_server.url, borough["mission"].slug
+
+    # The public reads a plain sentence, and no button.
+    page.goto(base + pack.get_absolute_url())
+    expect(page.locator("main")).to_contain_text(
+        "This pack has been being prepared for more than an hour. The mission team can try again."
+    )
+    assert page.get_by_role("button", name="Try again").count() == 0
+    axe(page)
+
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + f"/assurance/missions/{slug}/stocktakes/")
+    assert (
+        page.get_by_role("button", name=re.compile("^Try again to produce the pack")).count() == 1
+    )
+    axe(page)
+    page.goto(base + pack.get_absolute_url())
+    expect(page.locator("main")).to_contain_text(
+        "This pack has been being prepared for more than an hour; "
+        "the process producing it may have stopped."
+    )
+    axe(page)
+    page.get_by_role("button", name="Try again").click()
+    page.wait_for_load_state()
+    main = page.locator("main")
+    expect(main).to_contain_text("Trying again.")
+    expect(main).to_contain_text("Download the pack as a PDF")
     pack.refresh_from_db()
     assert (pack.status, pack.attempts) == ("ready", 2)
     axe(page)

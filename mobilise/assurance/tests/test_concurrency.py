@@ -1,14 +1,16 @@
 """Concurrency on PostgreSQL: overlapping cron runs send each e-mail once; racing "Try again"
-clicks queue a failed stocktake pack once.
+clicks queue a failed or stalled stocktake pack once; racing finishers store a pack once.
 
 The ``Notice`` row is the claim (a unique key per e-mail and address), so threads racing on the
 same digest meet at the database's unique constraint and only one of them sends. A retry's claim
-is a conditional UPDATE (failed → pending) that only one thread's row count can win. Skipped on
-SQLite only because SQLite runs one write transaction at a time, so the runs cannot race.
+is a conditional UPDATE (failed, or pending and started over an hour ago → pending, started now)
+that only one thread's row count can win; so is storing a finished pack (not ready → ready).
+Skipped on SQLite only because SQLite runs one write transaction at a time, so the runs cannot race.
 """
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -33,15 +35,20 @@ pytestmark = [
 RUNS = 6
 
 
-def _race(target, *, timeout: float) -> list[Exception]:
-    """Run ``target`` in RUNS threads released together; return what they raised."""
+def _race(target, *, timeout: float, returned: list | None = None) -> list[Exception]:
+    """Run ``target`` in RUNS threads released together; return what they raised.
+
+    What each call returned is appended to ``returned``, when given.
+    """
     barrier = threading.Barrier(RUNS)
     errors: list[Exception] = []
 
     def run() -> None:
         try:
             barrier.wait(timeout=30)
-            target()
+            result = target()
+            if returned is not None:
+                returned.append(result)
         except Exception as exc:  # noqa: BLE001 - collected and checked by the test
             errors.append(exc)
         finally:
@@ -79,8 +86,9 @@ def test_racing_retries_queue_a_failed_pack_once(borough):
     )
     claimed: list[bool] = []
     errors = _race(
-        lambda: claimed.append(services.pack_retry(pack=Pack.objects.get(pk=pack.pk))),
+        lambda: services.pack_retry(pack=Pack.objects.get(pk=pack.pk)),
         timeout=120,
+        returned=claimed,
     )
 
     assert not errors
@@ -88,3 +96,51 @@ def test_racing_retries_queue_a_failed_pack_once(borough):
     pack.refresh_from_db()
     # The tests' immediate task backend ran the one queued generation: one more attempt, ready.
     assert (pack.status, pack.attempts) == ("ready", 2)
+
+
+def _stalled_pack(mission) -> Pack:
+    """Pending since a worker started on it two hours ago and died (machine restarted)."""
+    today = timezone.localdate()
+    return Pack.objects.create(
+        mission=mission,
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+        status=Pack.Status.PENDING,
+        attempts=1,
+        attempt_started_at=timezone.now() - dt.timedelta(hours=2),
+    )
+
+
+def test_racing_retries_queue_a_stalled_pack_once(borough):
+    pack = _stalled_pack(borough["mission"])
+    claimed: list[bool] = []
+    errors = _race(
+        lambda: services.pack_retry(pack=Pack.objects.get(pk=pack.pk)),
+        timeout=120,
+        returned=claimed,
+    )
+
+    assert not errors
+    assert sorted(claimed) == [False] * (RUNS - 1) + [True]
+    pack.refresh_from_db()
+    # One generation ran (the immediate backend): the worker counted one more attempt, not six.
+    assert (pack.status, pack.attempts) == ("ready", 2)
+
+
+def test_racing_finishers_store_the_pack_once(borough, settings):
+    """A slow worker and its retry finishing together: one pack is stored, the rest discarded."""
+    pack = _stalled_pack(borough["mission"])
+    output = services.pack_attempt_produce(pack_id=pack.pk, attempt=1)
+    kept: list[bool] = []
+    errors = _race(
+        lambda: services.pack_attempt_finish(pack_id=pack.pk, output=output),
+        timeout=120,
+        returned=kept,
+    )
+
+    assert not errors
+    assert sorted(kept) == [False] * (RUNS - 1) + [True]
+    pack.refresh_from_db()
+    assert pack.status == "ready"
+    printed = list(Path(settings.MEDIA_ROOT, "assurance", "packs").rglob("*.pdf"))
+    assert [p.name for p in printed] == [Path(pack.pdf.name).name]
