@@ -144,6 +144,21 @@ class BudgetRound(BaseModel):
         return reverse("budgeting:round", args=[self.pk])
 
     @property
+    def phase_today(self) -> str:
+        """The phase as a resident should read it today: lists must not say "Voting" for a round
+        whose closing day has passed but which ``mobilise budgets advance`` has not moved on yet."""
+        from .timetable import round_dates  # timetable reads this model
+
+        dates = round_dates(self)
+        if dates.voting_closed:
+            return str(_("Voting closed"))
+        if dates.voting_not_yet_open:
+            return str(_("Voting soon"))
+        if dates.ideas_closed:
+            return str(_("Ideas closed"))
+        return self.get_phase_display()
+
+    @property
     def districts(self) -> list[str]:
         return [
             d for d in (part.strip().upper() for part in self.postcode_districts.split(",")) if d

@@ -3,8 +3,10 @@
 Phases move one step at a time, by a conditional UPDATE, so two leads pressing "Close voting" at
 once close it once. A ballot takes a shared lock on its round (PostgreSQL ``FOR SHARE``): voters do
 not wait for each other, but closing the vote waits for ballots being written and no ballot can be
-written after it. One ballot per voter is the database's unique constraint; two first ballots for
-the same voter at once end as one row, the later choices replacing the earlier.
+written after it. The published dates bind too (timetable.py): no idea after ideas close, no
+ballot before voting opens or after it closes (checked under that same lock). One ballot per voter
+is the database's unique constraint; two first ballots for the same voter at once end as one row,
+the later choices replacing the earlier.
 """
 
 import copy
@@ -20,10 +22,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import timetable
 from .models import (
     PHASE_ORDER,
     Ballot,
@@ -88,10 +91,6 @@ def _ballot_errors(round_: BudgetRound) -> dict[str, str]:
     return errors
 
 
-def _day(value: date) -> str:
-    return formats.date_format(value, "j F Y")
-
-
 def _date_errors(round_: BudgetRound) -> dict[str, str]:
     """The published plan must run in order: ideas close, then voting opens, then it closes."""
     ideas_close, opens, closes = (
@@ -103,15 +102,15 @@ def _date_errors(round_: BudgetRound) -> dict[str, str]:
     if ideas_close and opens and opens < ideas_close:
         errors["voting_opens_on"] = _(
             "Voting must open on or after the day ideas close (%(day)s)"
-        ) % {"day": _day(ideas_close)}
+        ) % {"day": timetable.day(ideas_close)}
     if opens and closes and closes < opens:
         errors["voting_closes_on"] = _(
             "Voting must close on or after the day it opens (%(day)s)"
-        ) % {"day": _day(opens)}
+        ) % {"day": timetable.day(opens)}
     elif ideas_close and closes and closes < ideas_close:
         errors["voting_closes_on"] = _(
             "Voting must close on or after the day ideas close (%(day)s)"
-        ) % {"day": _day(ideas_close)}
+        ) % {"day": timetable.day(ideas_close)}
     return errors
 
 
@@ -231,7 +230,10 @@ def next_phase(round_: BudgetRound) -> str | None:
 
 
 def round_move_phase(*, round_: BudgetRound, user: Any, to: str) -> BudgetRound:
-    """Move the round one phase on. Closing the vote (voting → results) counts it."""
+    """Move the round one phase on. Closing the vote (voting → results) counts it.
+
+    ``user`` is the lead who asked, or None when the published timetable did (advance.py); it is
+    not recorded, so either is fine. Two moves at once: one wins, the other is told to look again."""
     if to != next_phase(round_):
         raise ValidationError(_("A round moves one phase at a time, from ideas to delivery."))
     if to == Phase.VOTING and not round_.projects.filter(status=Project.Status.FEASIBLE).exists():
@@ -265,6 +267,9 @@ def project_propose(
 ) -> Project:
     if round_.phase != Phase.IDEAS:
         raise ValidationError(_("This round is not taking ideas now."))
+    refusal = timetable.ideas_refusal(round_, timetable.today())
+    if refusal:
+        raise ValidationError(refusal)
     project = Project(
         round=round_,
         proposer=user,
@@ -357,6 +362,9 @@ def check_eligibility(
     """A postcode district in the place, or an unused voter code (or one this ballot already used)."""
     if round_.phase != Phase.VOTING:
         raise ValidationError(_("Voting is not open in this round."))
+    refusal = timetable.ballot_refusal(round_, timetable.today())
+    if refusal:
+        raise ValidationError(refusal)
     if code.strip():
         if not round_.allow_voter_codes:
             raise ValidationError({"code": _("This round does not use voter codes")})
@@ -448,27 +456,48 @@ def validate_choices(round_: BudgetRound, choices: dict[int, int]) -> dict[int, 
     return choices
 
 
-def _lock_round_for_ballot(round_id: int) -> str:
-    """The round's phase, held for the rest of the transaction so voting cannot close under us."""
+@dataclass(frozen=True)
+class _VotingWindow:
+    phase: str
+    voting_opens_on: date | None
+    voting_closes_on: date | None
+
+
+def _lock_round_for_ballot(round_id: int) -> _VotingWindow | None:
+    """The round's phase and voting dates, held for the rest of the transaction so that neither
+    closing the vote nor a lead moving its dates can happen under a ballot being written."""
     if connection.vendor == "postgresql":
+        # FOR SHARE: voters do not wait for each other; a phase move or an edit waits for us.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT phase FROM budgeting_budgetround WHERE id = %s FOR SHARE", [round_id]
+                "SELECT phase, voting_opens_on, voting_closes_on FROM budgeting_budgetround"
+                " WHERE id = %s FOR SHARE",
+                [round_id],
             )
             row = cursor.fetchone()
-        return row[0] if row else ""
-    # SQLite runs one write transaction at a time (BEGIN IMMEDIATE), which already serialises us.
-    return BudgetRound.objects.filter(pk=round_id).values_list("phase", flat=True).first() or ""
+    else:
+        # SQLite runs one write transaction at a time (BEGIN IMMEDIATE), which already serialises us.
+        row = (
+            BudgetRound.objects.filter(pk=round_id)
+            .values_list("phase", "voting_opens_on", "voting_closes_on")
+            .first()
+        )
+    return _VotingWindow(*row) if row else None
 
 
 def ballot_cast(*, round_: BudgetRound, voter: Voter, user: Any, choices: dict[int, int]) -> Ballot:
     """Record the voter's ballot, or replace their choices if they voted before."""
     choices = validate_choices(round_, choices)
     with transaction.atomic():
-        if _lock_round_for_ballot(round_.pk) != Phase.VOTING:
+        window = _lock_round_for_ballot(round_.pk)
+        if window is None or window.phase != Phase.VOTING:
             raise ValidationError(
                 _("Voting has closed in this round, so ballots cannot be changed.")
             )
+        # The dates as they are now, under the lock: a lead may have just moved them.
+        refusal = timetable.ballot_refusal(window, timetable.today())
+        if refusal:
+            raise ValidationError(refusal)
         try:
             with (
                 transaction.atomic()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 
-from . import access, counting, selectors, services
+from . import access, counting, selectors, services, timetable
 from .forms import (
     BallotForm,
     DeliveryForm,
@@ -42,6 +42,9 @@ def _render(
     context.setdefault("paragraphs", paragraphs)
     context.setdefault("money", services.money)
     context.setdefault("phases", Phase)
+    if isinstance(context.get("round"), BudgetRound):
+        # What the published dates allow today, so that pages never offer what a service refuses.
+        context.setdefault("dates", timetable.round_dates(context["round"]))
     return render(request, template, context, status=status)
 
 
@@ -142,7 +145,8 @@ def round_phase(request: HttpRequest, round_id: int) -> HttpResponse:
 def propose(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = access.access_round_for_view(request.user, round_id)
     form = ProposeForm(_data(request))
-    if request.method == "POST" and round_.phase == Phase.IDEAS and form.is_valid():
+    taking_ideas = timetable.round_dates(round_).taking_ideas
+    if request.method == "POST" and taking_ideas and form.is_valid():
         try:
             services.project_propose(round_=round_, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -249,7 +253,7 @@ def _eligibility_page(
 def vote(request: HttpRequest, round_id: int) -> HttpResponse:
     """Step 1: show you may vote, by postcode district or with a voter code."""
     round_ = access.access_round_for_view(request.user, round_id)
-    if round_.phase != Phase.VOTING:
+    if not timetable.round_dates(round_).voting_open:
         return _closed(request, round_)
     form = EligibilityForm(_data(request), round_=round_)
     if request.method == "POST" and form.is_valid():
@@ -294,7 +298,7 @@ def _ballot_form(
 def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
     """Step 2: choose projects. Checked on the server; nothing is cast yet."""
     round_ = access.access_round_for_view(request.user, round_id)
-    if round_.phase != Phase.VOTING:
+    if not timetable.round_dates(round_).voting_open:
         return _closed(request, round_)
     voter = _voter(request, round_)
     if voter is None:
@@ -322,7 +326,7 @@ def ballot(request: HttpRequest, round_id: int) -> HttpResponse:
 def check(request: HttpRequest, round_id: int) -> HttpResponse:
     """Step 3: check your choices and cast (or change) the ballot."""
     round_ = access.access_round_for_view(request.user, round_id)
-    if round_.phase != Phase.VOTING:
+    if not timetable.round_dates(round_).voting_open:
         return _closed(request, round_)
     voter = _voter(request, round_)
     if voter is None:

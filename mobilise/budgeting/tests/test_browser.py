@@ -1,15 +1,19 @@
 """Journey 5 in Chromium, with axe-core on every page (no serious or critical problems):
 a resident proposes an idea; a resident votes (over budget first, then within it), checks and
 casts the ballot, and changes it; the lead closes voting and everyone reads the results; a lead
-moves the closing date of a round whose vote is open.
+moves the closing date of a round whose vote is open; a resident finds a round whose closing day has
+passed and is told so, with no Vote button.
 Run with ``-m browser``.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from mobilise.accounts.tests.factories import PASSWORD
+from mobilise.budgeting import timetable
 from mobilise.budgeting.models import Ballot, Project, Result
 from mobilise.core.testing.browser import expect_error_page
 
@@ -218,4 +222,30 @@ def test_a_lead_moves_the_closing_date_once_voting_has_opened(
     expect_error_page(page)
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Voting must close on or after the day it opens (1 April 2027)" in summary
+    axe(page)
+
+
+def test_a_resident_on_a_round_past_its_closing_day_sees_it_closed_and_no_vote_button(
+    live_server, page, axe, voting_round, resident
+):
+    closed_on = timezone.localdate() - timedelta(days=1)
+    voting_round.voting_opens_on = closed_on - timedelta(days=14)
+    voting_round.voting_closes_on = closed_on
+    voting_round.save()  # nobody has moved the round on yet: the closing day alone closes it
+    base = live_server.url
+    _sign_in(page, base, resident)
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    expect(page.locator(".govuk-inset-text")).to_have_text(
+        f"Voting closed on {timetable.day(closed_on)} — results will be published once the "
+        "count runs."
+    )
+    expect(page.get_by_role("button", name="Vote")).to_have_count(0)
+    expect(page.get_by_role("link", name="Vote", exact=True)).to_have_count(0)
+    axe(page)
+
+    # Following an old link to the vote says the same, rather than offering a ballot.
+    page.goto(f"{base}/budgets/{voting_round.pk}/vote/")
+    expect(page.locator("h1")).to_have_text("Voting is not open")
+    expect(page.locator("main")).to_contain_text(f"Voting closed on {timetable.day(closed_on)}")
+    expect(page.get_by_label("The first half of your postcode")).to_have_count(0)
     axe(page)

@@ -6,10 +6,14 @@ transaction at a time. `make test-postgres` runs these.
 """
 
 import threading
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from mobilise.accounts.tests.factories import UserFactory
 from mobilise.budgeting import services
@@ -94,3 +98,28 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(voting_round, le
     assert result.ballots_counted == cast
     assert len(errors) == THREADS - cast
     assert all("Voting has closed" in str(e) for e in errors)
+
+
+def test_overlapping_timetable_runs_close_a_due_round_once_and_count_it_once(voting_round):
+    voting_round.voting_closes_on = timezone.localdate() - timedelta(days=1)
+    voting_round.save()
+    Ballot.objects.create(round=voting_round, voter_key="user:0", postcode_district="NW5")
+    runs = 4  # cron and a catch-up run by hand, say, several times over
+
+    def advance(_n):
+        out = StringIO()
+        call_command("budgets_advance", stdout=out)
+        return out.getvalue()
+
+    outputs, errors = _race(advance, list(range(runs)))
+
+    assert errors == []
+    voting_round.refresh_from_db()
+    assert voting_round.phase == Phase.RESULTS
+    # One run closed it (and queued the count); every other one found it moved or not due.
+    closed = [o for o in outputs if "Closed voting in" in o]
+    assert len(closed) == 1
+    others = [o for o in outputs if o not in closed]
+    assert all(o.startswith("Nothing is due") or "moved it on first" in o for o in others)
+    assert Result.objects.filter(round=voting_round).count() == 1
+    assert Result.objects.get(round=voting_round).ballots_counted == 1
