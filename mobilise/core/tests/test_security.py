@@ -30,6 +30,7 @@ def _production_env(**extra: str) -> dict[str, str]:
             "SECRET_KEY": "x7Gq2Lr9vT4mZp1sWc8kYb3nHd6fJa0eUo5iRl2tXg9qVz4yBw1cNe7mKs3hPj6d",
             "DATABASE_URL": "postgres://mobilise@localhost/mobilise",
             "ALLOWED_HOSTS": "missions.example.gov.uk",
+            "CACHE_URL": "dbcache://mobilise_cache",
         }
     )
     env.update(extra)
@@ -44,6 +45,17 @@ def test_production_passes_djangos_deployment_checks():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_shared_cache_is_warned_about():
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(CACHE_URL="locmemcache://"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "mobilise.W001" in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize(
