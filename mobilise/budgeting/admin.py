@@ -1,12 +1,31 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Ballot, BudgetRound, DeliveryItem, Project, Result, VoterCode
+from .models import Ballot, BudgetRound, DeliveryItem, Project, Result, RoundChange, VoterCode
 
 
 class ProjectInline(admin.TabularInline):
     model = Project
     fields = ["position", "title", "cost", "status", "reason", "category"]
     extra = 0
+
+
+class RoundChangeInline(admin.TabularInline):
+    """The round's history, read-only: it is a record of what happened, not something to edit."""
+
+    model = RoundChange
+    fields = ["changed_at", "kind", "changed_by", "by_timetable", "changes"]
+    readonly_fields = fields
+    ordering = ["-changed_at", "-pk"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("changes to this round (newest first)")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(BudgetRound)
@@ -24,7 +43,7 @@ class BudgetRoundAdmin(admin.ModelAdmin):
     list_filter = ["phase", "ballot_type", "rule"]
     search_fields = ["title"]
     raw_id_fields = ["mission", "place", "created_by"]
-    inlines = [ProjectInline]
+    inlines = [ProjectInline, RoundChangeInline]
 
 
 @admin.register(Project)

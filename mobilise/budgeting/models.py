@@ -347,3 +347,50 @@ class DeliveryItem(BaseModel):
 
     def __str__(self) -> str:
         return f"delivery of {self.project}"
+
+
+class ChangeKind(models.TextChoices):
+    EDIT = "edit", _("Details edited")
+    PHASE = "phase", _("Phase moved on")
+
+
+class RoundChange(models.Model):
+    """One change to a round as it was made, kept for the public "Changes to this round" page.
+
+    Written by ``services.round_update`` and ``services.round_move_phase`` in the same transaction as
+    the change, so a change is never kept without its record, or the other way round. ``changes``
+    maps a field to ``[before, after]`` in JSON form (see history.py); only fields that changed.
+    """
+
+    Kind = ChangeKind
+
+    round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("changed"), db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept apart from ``changed_by`` being empty: a lead's account may be deleted later, and that
+    # must not turn their change into one the timetable made.
+    by_timetable = models.BooleanField(_("moved by the published timetable"), default=False)
+    kind = models.CharField(_("kind"), max_length=5, choices=ChangeKind.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change to a round")
+        verbose_name_plural = _("changes to a round")
+        constraints = [
+            _choices_check("kind", ChangeKind, "roundchange_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(by_timetable=False) | Q(changed_by__isnull=True, kind="phase"),
+                name="roundchange_timetable_moves_phases_alone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.round} at {self.changed_at:%Y-%m-%d %H:%M}"

@@ -5,10 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
+from mobilise.accounts.selectors import user_is_member
 from mobilise.missions.models import Mission
 
-from .models import Ballot, BudgetRound, DeliveryItem, Phase, Project, Result
+from . import history
+from .models import Ballot, BudgetRound, DeliveryItem, Phase, Project, Result, RoundChange
 
 
 def public_rounds() -> QuerySet[BudgetRound]:
@@ -190,3 +193,49 @@ def votes_chart(page: ResultsPage) -> tuple[list[Bar], int]:
             )
         )
     return bars, len(rows) * CHART_ROW
+
+
+# --- a round's history ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeEntry:
+    """One row of "Changes to this round": when, who (a role, never a person's name), what."""
+
+    change: RoundChange
+    when: str
+    who: str
+    lines: list[history.Line]
+
+
+def last_change(round_: BudgetRound) -> RoundChange | None:
+    return round_.changes.order_by("-changed_at", "-pk").first()
+
+
+def _who(change: RoundChange, round_: BudgetRound, members: dict[int, bool]) -> str:
+    """Leads are named by their organisation, which the mission page already shows; a lead's own
+    name is not published anywhere on a round, so it is not here either."""
+    if change.by_timetable:
+        return _("The published timetable")
+    user_id = change.changed_by_id
+    if user_id is not None and user_id not in members:
+        members[user_id] = user_is_member(change.changed_by, round_.mission.owner)
+    if user_id is None or members[user_id]:
+        # A deleted account was a lead's, or an administrator's acting for the mission.
+        return _("The mission team at %(owner)s") % {"owner": round_.mission.owner.name}
+    return _("A Mobilise administrator")
+
+
+def round_history(round_: BudgetRound) -> list[ChangeEntry]:
+    """Every recorded change to ``round_``, newest first."""
+    members: dict[int, bool] = {}
+    changes = round_.changes.select_related("changed_by").order_by("-changed_at", "-pk")
+    return [
+        ChangeEntry(
+            change=c,
+            when=history.when(c.changed_at),
+            who=_who(c, round_, members),
+            lines=history.lines(c, round_.currency),
+        )
+        for c in changes
+    ]

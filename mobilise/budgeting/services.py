@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import timetable
+from . import history, timetable
 from .models import (
     PHASE_ORDER,
     Ballot,
@@ -220,6 +220,8 @@ def round_update(*, round_: BudgetRound, user: Any, **fields: Any) -> BudgetRoun
         ]
         if changed:
             edited.save(update_fields=[*changed, "updated_at"])
+            # In this transaction: the edit and its record are kept together or not at all.
+            history.record_edit(before=current, after=edited, fields=changed, user=user)
     round_.refresh_from_db()
     return round_
 
@@ -232,8 +234,9 @@ def next_phase(round_: BudgetRound) -> str | None:
 def round_move_phase(*, round_: BudgetRound, user: Any, to: str) -> BudgetRound:
     """Move the round one phase on. Closing the vote (voting → results) counts it.
 
-    ``user`` is the lead who asked, or None when the published timetable did (advance.py); it is
-    not recorded, so either is fine. Two moves at once: one wins, the other is told to look again."""
+    ``user`` is the lead who asked, or None when the published timetable did (advance.py); the
+    move is recorded with who made it (history.py), in the same transaction. Two moves at once: one
+    wins (and is recorded once), the other is told to look again."""
     if to != next_phase(round_):
         raise ValidationError(_("A round moves one phase at a time, from ideas to delivery."))
     if to == Phase.VOTING and not round_.projects.filter(status=Project.Status.FEASIBLE).exists():
@@ -250,6 +253,7 @@ def round_move_phase(*, round_: BudgetRound, user: Any, to: str) -> BudgetRound:
         )
         if not moved:
             raise ValidationError(_("Someone else has just moved this round on. Look again."))
+        history.record_phase(round_=round_, before=round_.phase, after=to, user=user)
         if to == Phase.RESULTS:
             from .tasks import compute_result
 

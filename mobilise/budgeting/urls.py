@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("missions/<slug:slug>/new/", views.round_create, name="round_create"),
     path("<int:round_id>/", views.round_detail, name="round"),
+    path("<int:round_id>/changes/", views.round_changes, name="round_changes"),
     path("<int:round_id>/edit/", views.round_edit, name="round_edit"),
     path("<int:round_id>/phase/", views.round_phase, name="phase"),
     path("<int:round_id>/ideas/new/", views.propose, name="propose"),

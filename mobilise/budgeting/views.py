@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 
-from . import access, counting, selectors, services, timetable
+from . import access, counting, history, selectors, services, timetable
 from .forms import (
     BallotForm,
     DeliveryForm,
@@ -67,7 +67,18 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "voted": voter is not None
             and selectors.existing_choices(round_, voter.key) is not None,
             "delivery": selectors.delivery_items([round_]),
+            "last_change": selectors.last_change(round_),
         },
+    )
+
+
+def round_changes(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Every change to the round, newest first: public, as the round itself is."""
+    round_ = access.access_round_for_view(request.user, round_id)
+    return _render(
+        request,
+        "budgeting/changes.html",
+        {"round": round_, "entries": selectors.round_history(round_), "when": history.when},
     )
 
 

@@ -3,6 +3,7 @@
 PUBLIC: set[str] = {
     "budgeting:index",
     "budgeting:round",
+    "budgeting:round_changes",
     "budgeting:results",
     "budgeting:ballots_pb",
 }
@@ -26,13 +27,16 @@ PROTECTED: set[str] = {
 
 
 def build(world: dict) -> dict:
-    """A round whose vote has closed and been counted, with an idea left off the ballot."""
+    """A round whose vote has closed and been counted, with an idea left off the ballot, and a
+    history: the lead moved the closing date and the description, then closed voting."""
+    from datetime import date
+
     from mobilise.budgeting import services
     from mobilise.budgeting.models import Ballot, BallotChoice, Phase, Project
 
     from .factories import BudgetRoundFactory, ProjectFactory
 
-    round_ = BudgetRoundFactory(mission=world["mission"], place=world["place"], phase=Phase.RESULTS)
+    round_ = BudgetRoundFactory(mission=world["mission"], place=world["place"], phase=Phase.VOTING)
     funded = ProjectFactory(round=round_, title="Trees on Malden Road", cost=40_000)
     ProjectFactory(
         round=round_,
@@ -44,6 +48,14 @@ def build(world: dict) -> dict:
     ProjectFactory(round=round_, title="Benches", status=Project.Status.PROPOSED, cost=None)
     ballot = Ballot.objects.create(round=round_, voter_key="user:0", postcode_district="NW5")
     BallotChoice.objects.create(ballot=ballot, project=funded)
+    services.round_update(
+        round_=round_,
+        user=world["lead"],
+        description="Spend £100,000 on the neighbourhood's streets.",
+        voting_opens_on=date(2027, 4, 1),
+        voting_closes_on=date(2027, 5, 14),
+    )
+    services.round_move_phase(round_=round_, user=world["lead"], to=Phase.RESULTS)
     services.result_compute(round_=round_)
     return {"budget_round": round_, "budget_project": funded, "delivery_item": funded.delivery}
 

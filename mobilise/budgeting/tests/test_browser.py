@@ -1,8 +1,8 @@
 """Journey 5 in Chromium, with axe-core on every page (no serious or critical problems):
 a resident proposes an idea; a resident votes (over budget first, then within it), checks and
 casts the ballot, and changes it; the lead closes voting and everyone reads the results; a lead
-moves the closing date of a round whose vote is open; a resident finds a round whose closing day has
-passed and is told so, with no Vote button.
+moves the closing date of a round whose vote is open; a visitor then reads "Changes to this round"; a
+resident finds a round whose closing day has passed and is told so, with no Vote button.
 Run with ``-m browser``.
 """
 
@@ -222,6 +222,23 @@ def test_a_lead_moves_the_closing_date_once_voting_has_opened(
     expect_error_page(page)
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Voting must close on or after the day it opens (1 April 2027)" in summary
+    axe(page)
+
+    # A visitor, not signed in, sees that the date moved, and who moved it; the refused edit is not
+    # there, as nothing changed.
+    page.context.clear_cookies()
+    page.goto(f"{base}/budgets/{voting_round.pk}/")
+    expect(page.locator(".mobilise-pb-last-changed")).to_contain_text(
+        f"Last changed on {timetable.day(timezone.localdate())}"
+    )
+    page.get_by_role("link", name="see all changes to this round").click()
+    expect(page.locator("h1")).to_have_text("Changes to this round")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)  # the edit, then the round being opened
+    expect(rows.first).to_contain_text("The mission team at London Borough of Camden")
+    expect(rows.first).to_contain_text("Voting closes: 30 April 2027 → 14 May 2027")
+    expect(rows.last).to_contain_text("The round was opened")
+    expect(page.locator("main")).not_to_contain_text(lead.name)
     axe(page)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mobilise.accounts.tests.factories import UserFactory
 from mobilise.budgeting import services
-from mobilise.budgeting.models import Ballot, BallotChoice, Phase, Result
+from mobilise.budgeting.models import Ballot, BallotChoice, Phase, Result, RoundChange
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -123,3 +123,6 @@ def test_overlapping_timetable_runs_close_a_due_round_once_and_count_it_once(vot
     assert all(o.startswith("Nothing is due") or "moved it on first" in o for o in others)
     assert Result.objects.filter(round=voting_round).count() == 1
     assert Result.objects.get(round=voting_round).ballots_counted == 1
+    # The move is kept once, as the timetable's: the runs that lost wrote nothing.
+    [change] = RoundChange.objects.filter(round=voting_round)
+    assert change.by_timetable and change.changes == {"phase": ["voting", "results"]}

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from mobilise.budgeting import services
-from mobilise.budgeting.models import BudgetRound, Phase
+from mobilise.budgeting.models import BudgetRound, Phase, RoundChange
 
 from .factories import BudgetRoundFactory, ProjectFactory
 
@@ -107,6 +107,10 @@ def test_an_edit_from_before_the_vote_opened_waits_and_is_then_refused(review_ro
     }
     saved = BudgetRound.objects.get(pk=review_round.pk)
     assert (saved.phase, saved.budget) == (Phase.VOTING, 100_000)
+    # The history holds the move and not the refused edit.
+    assert [c.changes for c in RoundChange.objects.filter(round=review_round)] == [
+        {"phase": ["review", "voting"]}
+    ]
 
 
 def test_opening_the_vote_during_an_edit_waits_for_it_and_still_opens(review_round, lead):
@@ -139,3 +143,9 @@ def test_opening_the_vote_during_an_edit_waits_for_it_and_still_opens(review_rou
     saved = BudgetRound.objects.get(pk=review_round.pk)
     # The budget was settled before the first ballot could be cast under it.
     assert (saved.phase, saved.budget) == (Phase.VOTING, 80_000)
+    # Both are kept, in the order they committed: the edit first, then the move.
+    changes = RoundChange.objects.filter(round=review_round).order_by("pk")
+    assert [c.changes for c in changes] == [
+        {"budget": ["100000.00", "80000.00"]},
+        {"phase": ["review", "voting"]},
+    ]
