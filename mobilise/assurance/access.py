@@ -12,7 +12,10 @@ Decisions (documented in docs/assurance.md):
   members marked **"assesses delivery confidence"**, within their term.
 * **Requesting a stocktake pack**, and trying a failed or stalled one again (which also shows why
   it failed) – mission leads and the secretariat.
-* **Updating an action's status** – the secretariat, mission leads, and the action's owner.
+* **Recording an action** (and choosing its owner from the council's members, or someone else)
+  – the secretariat.
+* **Updating an action's status** – the secretariat, mission leads, and the action's owner: the
+  account it names, or the account of the council member who owns it.
 """
 
 from typing import Any
@@ -59,8 +62,10 @@ def can_request_pack(user: Any, mission: Mission) -> bool:
 def can_update_action(user: Any, action: Action, mission: Mission) -> bool:
     if not _signed_in(user):
         return False
+    # The member's account counts even when it was linked after the action was minuted.
+    member_user = action.owner_member.user_id if action.owner_member_id else None
     return (
-        action.owner_id == user.pk
+        user.pk in (action.owner_id, member_user)
         or can_edit_mission(user, mission)
         or is_secretariat(user, mission)
     )
@@ -79,6 +84,13 @@ def access_council(user: Any, slug: str) -> Council:
     if council is None:
         raise Http404
     council.mission = mission
+    return council
+
+
+def access_council_for_secretariat(user: Any, slug: str) -> Council:
+    council = access_council(user, slug)
+    if not is_secretariat(user, council.mission):
+        raise PermissionDenied
     return council
 
 
@@ -139,7 +151,9 @@ def access_pack_for_retry(user: Any, slug: str, pack_id: int) -> Pack:
 
 def access_action_for_update(user: Any, slug: str, action_id: int) -> Action:
     council = access_council(user, slug)
-    action = Action.objects.filter(council=council, pk=action_id).first()
+    action = (
+        Action.objects.filter(council=council, pk=action_id).select_related("owner_member").first()
+    )
     if action is None:
         raise Http404
     if not can_update_action(user, action, council.mission):

@@ -57,7 +57,13 @@ class ActionAdmin(admin.ModelAdmin):
     list_display = ["text", "council", "owner_name", "due_date", "status"]
     list_filter = ["status", "council"]
     autocomplete_fields = ["owner"]
-    raw_id_fields = ["outcome", "pledge", "meeting"]
+    raw_id_fields = ["outcome", "pledge", "meeting", "owner_member"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # As ``services.action_create`` does: a member owner's account may update the action.
+        if obj.owner_member_id and obj.owner_member.user_id:
+            obj.owner_id = obj.owner_member.user_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Assessment)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.missions.models import Mission
 
-from .models import PAPER_EXTENSIONS, RATING_MEANINGS, Action, Rating
+from .models import PAPER_EXTENSIONS, RATING_MEANINGS, Action, Council, CouncilMember, Rating
 
 
 class AssessmentForm(forms.Form):
@@ -87,3 +87,78 @@ class PackForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+
+
+SOMEONE_ELSE = "someone-else"
+
+
+class ActionForm(forms.Form):
+    """A new action: who owns it is one of the council's members in term, or someone else named."""
+
+    text = forms.CharField(
+        label=_("Action"),
+        help_text=_("What the council asked to be done, as the minutes say it"),
+        max_length=300,
+        error_messages={"required": _("Enter the action")},
+    )
+    owner_member = forms.ChoiceField(
+        label=_("Who will do it?"),
+        help_text=_(
+            "Council members with an e-mail address are reminded when it falls due and if it is late"
+        ),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who will do it"),
+            "invalid_choice": _("Choose a member of this council, or someone else"),
+        },
+    )
+    owner_name = forms.CharField(
+        label=_("Their name"),
+        help_text=_("As the minutes name them, for example the mission team"),
+        max_length=150,
+        required=False,
+    )
+    due_date = GovukDateField(
+        label=_("Due date"),
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date the action is due")},
+    )
+    meeting = forms.TypedChoiceField(
+        label=_("Agreed at"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.members: dict[str, CouncilMember] = {
+            str(m.pk): m
+            for m in council.members.filter(term_start__lte=today)
+            .exclude(term_end__lt=today)
+            .order_by("name")
+        }
+        self.fields["owner_member"].choices = [
+            (pk, f"{m.name}, {m.affiliation}" if m.affiliation else m.name)
+            for pk, m in self.members.items()
+        ] + [(SOMEONE_ELSE, _("Someone else"))]
+        self.meetings = {m.pk: m for m in council.meetings.order_by("-starts_at")}
+        self.fields["meeting"].choices = [("", _("Not at a meeting"))] + [
+            (pk, f"{timezone.localtime(m.starts_at):%-d %B %Y}") for pk, m in self.meetings.items()
+        ]
+
+    def clean_owner_member(self) -> CouncilMember | None:
+        value = self.cleaned_data.get("owner_member")
+        return self.members.get(value) if value and value != SOMEONE_ELSE else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Said now, with any other problem, rather than on a second try (the service checks too).
+        if (
+            self.data.get("owner_member") == SOMEONE_ELSE
+            and not (data.get("owner_name") or "").strip()
+        ):
+            self.add_error("owner_name", _("Enter the name of the person who will do it"))
+        return data
+
+    def clean_meeting(self) -> Any:
+        value = self.cleaned_data.get("meeting")
+        return self.meetings.get(value) if value else None

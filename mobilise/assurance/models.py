@@ -206,6 +206,17 @@ class Action(BaseModel):
         on_delete=models.SET_NULL,
         related_name="assurance_actions",
     )
+    # The council member who will do it, when they sit on the council (with or without an
+    # account): reminders go to them. ``owner`` is then their account, if they have one, so the
+    # owner may update the action; ``owner_name`` is their name as the minutes give it.
+    owner_member = models.ForeignKey(
+        CouncilMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_owned",
+        verbose_name=_("owner on the council"),
+    )
     owner_name = models.CharField(
         _("owner"), max_length=150, help_text=_("Who will do it, as the minutes name them")
     )
@@ -239,6 +250,10 @@ class Action(BaseModel):
         if self.outcome_id and self.pledge_id:
             raise ValidationError(
                 {"pledge": _("Link the action to an outcome or to a pledge, not both")}
+            )
+        if self.owner_member_id and self.owner_member.council_id != self.council_id:
+            raise ValidationError(
+                {"owner_member": _("Choose a member of this council to own the action")}
             )
 
     @property

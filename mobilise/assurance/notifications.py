@@ -2,8 +2,11 @@
 
 * a **digest** to every council member in term, once per meeting, in the week before it: open
   actions due by the meeting, assessments and stocktake packs since the previous meeting;
-* a **reminder** to an action's owner (when they have an account), once when it falls due within
-  three days and once when it becomes overdue (again if the due date is moved).
+* a **reminder** to an action's owner, once when it falls due within three days and once when it
+  becomes overdue (again if the due date is moved). The owner is the council member who owns it
+  (while in term, at the address the digest uses, with or without an account), else the account
+  it names; someone outside the council, named only, gets none. A member without an account is
+  told to reply to the secretariat rather than sent to a page they cannot sign in to.
 
 Each e-mail is first recorded as a ``Notice`` under a unique key; only the run that creates the
 record sends it, so running the command twice — or two at once — never sends anything twice.
@@ -15,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,25 +138,80 @@ def send_digests(now: dt.datetime, base_url: str) -> int:
     return sent
 
 
+@dataclass(frozen=True)
+class _Owner:
+    name: str
+    email: str
+    can_sign_in: bool
+
+
+def _owner(action: Action, today: dt.date) -> _Owner | None:
+    """Who is reminded about the action: its member owner (by the address the digest uses), or
+    the account it names; nobody for someone outside the council, or a member whose term ended."""
+    member = action.owner_member
+    if member is not None:
+        if not member.in_term(today):
+            return None
+        return _Owner(member.name, member.contact, can_sign_in=member.user_id is not None)
+    if action.owner is not None:
+        return _Owner(action.owner_name, action.owner.email, can_sign_in=True)
+    return None
+
+
+def _secretariat(council_id: int, today: dt.date) -> list[CouncilMember]:
+    return [
+        m
+        for m in CouncilMember.objects.filter(
+            council_id=council_id, role=CouncilMember.Role.SECRETARIAT, term_start__lte=today
+        )
+        .exclude(term_end__lt=today)
+        .select_related("user")
+        .order_by("name")
+        if m.contact
+    ]
+
+
+def _how_to_update(action: Action, owner: _Owner, today: dt.date, base_url: str) -> list[str]:
+    if owner.can_sign_in:
+        return [
+            _("Update its status here:"),
+            base_url
+            + reverse("assurance:action_update", args=[action.council.mission.slug, action.pk]),
+        ]
+    # Without an account the update page is a sign-in wall: they tell the secretariat instead.
+    people = ", ".join(f"{m.name} ({m.contact})" for m in _secretariat(action.council_id, today))
+    if people:
+        return [
+            _(
+                "To say how it is going, or that it is done, reply to the council's "
+                "secretariat: %(people)s."
+            )
+            % {"people": people}
+        ]
+    return [_("To say how it is going, or that it is done, tell the council's secretariat.")]
+
+
 def send_action_reminders(today: dt.date, base_url: str) -> int:
     sent = 0
     actions = Action.objects.filter(
+        Q(owner__isnull=False) | Q(owner_member__isnull=False),
         status__in=Action.OPEN_STATUSES,
-        owner__isnull=False,
         due_date__lte=today + REMIND_BEFORE,
-    ).select_related("owner", "council", "council__mission")
+    ).select_related("owner", "owner_member__user", "council", "council__mission")
     for action in actions:
-        email = action.owner.email
+        owner = _owner(action, today)
+        if owner is None:
+            continue
         overdue = action.due_date < today
         key = f"action:{action.pk}:{'overdue' if overdue else 'due'}:{action.due_date.isoformat()}"
-        if not email or not _claim(Notice.Kind.REMINDER, key, email):
+        if not owner.email or not _claim(Notice.Kind.REMINDER, key, owner.email):
             continue
         subject = (_("Overdue action: %(text)s") if overdue else _("Action due soon: %(text)s")) % {
             "text": action.text[:80]
         }
         body = "\n".join(
             [
-                _("Dear %(name)s,") % {"name": action.owner_name},
+                _("Dear %(name)s,") % {"name": owner.name},
                 "",
                 (
                     _("This action for the %(council)s was due on %(date)s and is still open:")
@@ -163,12 +222,10 @@ def send_action_reminders(today: dt.date, base_url: str) -> int:
                 "",
                 action.text,
                 "",
-                _("Update its status here:"),
-                base_url
-                + reverse("assurance:action_update", args=[action.council.mission.slug, action.pk]),
+                *_how_to_update(action, owner, today, base_url),
             ]
         )
-        _send(to=email, subject=subject, body=body)
+        _send(to=owner.email, subject=subject, body=body)
         sent += 1
     return sent
 

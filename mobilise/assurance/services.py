@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from mobilise.missions.models import Mission, Outcome
 
 from . import stocktake
-from .models import PACK_STALE_AFTER, Action, Assessment, Meeting, Pack, Paper
+from .models import (
+    PACK_STALE_AFTER,
+    Action,
+    Assessment,
+    Council,
+    CouncilMember,
+    Meeting,
+    Pack,
+    Paper,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +75,50 @@ def paper_add(*, meeting: Meeting, user: Any, title: str, file: Any) -> Paper:
     with transaction.atomic():
         paper.save()
     return paper
+
+
+def action_create(
+    *,
+    council: Council,
+    text: str,
+    due_date: dt.date,
+    owner_member: CouncilMember | None = None,
+    owner_name: str = "",
+    meeting: Meeting | None = None,
+) -> Action:
+    """Minute an action, owned by a member of the council or by someone else, named.
+
+    A member owner brings their account (when they have one) as ``owner``, so they may update
+    the action, and their name as the minutes give it; reminders go to them either way.
+    """
+    errors: dict[str, str] = {}
+    if owner_member is not None:
+        if owner_member.council_id != council.pk:
+            errors["owner_member"] = _("Choose a member of this council to own the action")
+        elif not owner_member.in_term():
+            errors["owner_member"] = _(
+                "%(name)s is no longer on the council: choose a current member or someone else"
+            ) % {"name": owner_member.name}
+        owner_name = owner_member.name
+    elif not owner_name.strip():
+        errors["owner_name"] = _("Enter the name of the person who will do it")
+    if meeting is not None and meeting.council_id != council.pk:
+        errors["meeting"] = _("Choose a meeting of this council")
+    if errors:
+        raise ValidationError(errors)
+    action = Action(
+        council=council,
+        meeting=meeting,
+        text=text.strip(),
+        owner_member=owner_member,
+        owner=owner_member.user if owner_member is not None else None,
+        owner_name=owner_name.strip(),
+        due_date=due_date,
+    )
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+    return action
 
 
 def action_status_update(*, action: Action, status: str) -> Action:

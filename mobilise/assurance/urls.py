@@ -18,6 +18,7 @@ urlpatterns = [
         name="paper_add",
     ),
     path("papers/<int:paper_id>/", views.paper_download, name="paper_download"),
+    path("missions/<slug:slug>/council/actions/new/", views.action_create, name="action_create"),
     path(
         "missions/<slug:slug>/council/actions/<int:action_id>/",
         views.action_update,

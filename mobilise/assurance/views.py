@@ -19,7 +19,14 @@ from mobilise.core.text import paragraphs
 from mobilise.indicators import selectors as indicators
 
 from . import access, charts, selectors, services
-from .forms import ActionStatusForm, AssessmentForm, MinutesForm, PackForm, PaperForm
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    AssessmentForm,
+    MinutesForm,
+    PackForm,
+    PaperForm,
+)
 from .models import RATING_SCORES, Pack
 
 
@@ -111,6 +118,28 @@ def paper_download(request: HttpRequest, paper_id: int) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, as_attachment=True, filename=Path(paper.file.name).name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, slug: str) -> HttpResponse:
+    council_ = access.access_council_for_secretariat(request.user, slug)
+    meeting_id = request.GET.get("meeting", "")
+    initial = {"meeting": int(meeting_id)} if meeting_id.isdigit() else {}
+    form = ActionForm(_data(request), council=council_, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_create(council=council_, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Action recorded"))
+            return redirect(council_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/action_create.html",
+        {"form": form, "council": council_, "mission": council_.mission},
+    )
 
 
 @login_required

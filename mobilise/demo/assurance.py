@@ -1,5 +1,6 @@
 """Demo assurance: Camden's clean air mission council with members from every sector, three
-meetings (two held, one next week) with agendas, minutes, decisions and actions (one overdue);
+meetings (two held, one next week) with agendas, minutes, decisions and actions (two overdue, one
+of them owned by a member without an account, who is reminded by e-mail);
 a delivery-confidence history for every mission; two more places (Manchester and Cardiff) whose
 local missions contribute to the clean energy mission, so its national roll-up has something to
 show; and one stocktake pack, produced as it would be by the background worker.
@@ -213,8 +214,9 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
         ("Priya Shah", lead, "London Borough of Camden", "secretariat", "public", False),
     ]
     council.members.all().delete()
+    members: dict[str, CouncilMember] = {}
     for name, user, affiliation, role, sector, assessor in seats:
-        CouncilMember.objects.create(
+        members[name] = CouncilMember.objects.create(
             council=council,
             user=user,
             name=name,
@@ -304,7 +306,7 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
                     "Chase the solar pledge's next installation date",
                     "Leila Haddad",
                     None,
-                    10,
+                    -4,
                     "open",
                     None,
                 ),
@@ -346,6 +348,8 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
                 meeting=meeting,
                 text=text,
                 owner=owner,
+                # Every owner sits on the council, so reminders reach them, account or not.
+                owner_member=members.get(owner_name),
                 owner_name=owner_name,
                 due_date=today + dt.timedelta(days=due),
                 status=status,

@@ -17,6 +17,7 @@ SIGNED_IN: set[str] = set()
 PROTECTED: set[str] = {
     "assurance:minutes_edit",
     "assurance:paper_add",
+    "assurance:action_create",
     "assurance:action_update",
     "assurance:assess",
     "assurance:pack_create",

@@ -2,7 +2,7 @@
 problems): the secretariat minutes a meeting and adds a paper; an assessor records delivery
 confidence with the evidence beside the form; the lead produces a stocktake pack; the national
 mission shows the borough in its roll-up; the secretariat tries a failed pack again, and a pack
-whose worker died (stalled)."""
+whose worker died (stalled); the secretariat records an action owned by a council member."""
 
 import datetime as dt
 import re
@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mobilise.accounts.tests.factories import PASSWORD
-from mobilise.assurance.models import Assessment, Pack, Paper
+from mobilise.assurance.models import Action, Assessment, Pack, Paper
 from mobilise.core.testing.browser import expect_error_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,7 +132,7 @@ def test_every_assurance_page_passes_axe(live_server, page, axe):
         for name, pattern in our_patterns()
         if name.startswith("assurance:") and name not in not_html
     ]
-    assert len(pages) == 11
+    assert len(pages) == 12
     for name, url in [(n, u) for n, u in pages if n in PUBLIC]:
         assert page.goto(live_server.url + url).status == 200, name
         axe(page)
@@ -227,4 +227,45 @@ def test_the_secretariat_tries_a_stalled_pack_again(live_server, page, axe, boro
     expect(main).to_contain_text("Download the pack as a PDF")
     pack.refresh_from_db()
     assert (pack.status, pack.attempts) == ("ready", 2)
+    axe(page)
+
+
+def test_the_secretariat_gives_an_action_to_a_council_member(live_server, page, axe, borough):
+    base, slug = live_server.url, borough["mission"].slug
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + borough["meeting"].get_absolute_url())
+    page.get_by_role("link", name="Record an action agreed at this meeting").click()
+    page.wait_for_load_state()
+    owners = page.get_by_role("group", name="Who will do it?")
+    for name in ("Dr Amara Okonkwo", "Margaret Hughes", "Plain Member", "Sam Secretary"):
+        expect(owners.get_by_label(name)).to_be_visible()
+    # "Their name" belongs to "Someone else", shown when that is chosen.
+    expect(page.get_by_label("Their name")).to_be_hidden()
+    page.get_by_label("Someone else").check()
+    expect(page.get_by_label("Their name")).to_be_visible()
+    axe(page)
+
+    page.get_by_role("button", name="Record the action").click()
+    expect_error_page(page)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the action")
+    expect(summary).to_contain_text("Enter the name of the person who will do it")
+    axe(page)
+
+    due = timezone.localdate() - dt.timedelta(days=2)
+    page.get_by_label("Action", exact=True).fill("Ask the hospital trust for its travel plan")
+    owners.get_by_label("Dr Amara Okonkwo").check()
+    page.get_by_label("Day").fill(str(due.day))
+    page.get_by_label("Month").fill(str(due.month))
+    page.get_by_label("Year").fill(str(due.year))
+    page.get_by_role("button", name="Record the action").click()
+    page.wait_for_load_state()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Action recorded")
+    row = page.get_by_role("row").filter(has_text="Ask the hospital trust for its travel plan")
+    expect(row).to_contain_text("Dr Amara Okonkwo")
+    expect(row).to_contain_text("Overdue")
+    action = Action.objects.get(text="Ask the hospital trust for its travel plan")
+    assert action.owner_member.name == "Dr Amara Okonkwo"
+    assert action.meeting == borough["meeting"]
+    assert page.url == base + f"/assurance/missions/{slug}/council/"
     axe(page)

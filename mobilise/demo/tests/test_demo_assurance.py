@@ -1,5 +1,5 @@
-"""The demo's assurance: Camden's council has meetings, decisions and actions (one overdue); every
-mission has a confidence history; a stocktake pack PDF exists and reads; the clean energy
+"""The demo's assurance: Camden's council has meetings, decisions and actions (two overdue, one
+owned by a member without an account); every mission has a confidence history; a stocktake pack PDF exists and reads; the clean energy
 mission's roll-up shows Camden, Manchester and Cardiff."""
 
 import subprocess
@@ -33,7 +33,9 @@ def test_demo_assurance_is_complete_and_repeatable():
     assert (
         council.meetings.count() == 3 and Decision.objects.filter(meeting__council=council).exists()
     )
-    assert sum(a.is_overdue() for a in council.actions.all()) == 1
+    overdue = [a for a in council.actions.all() if a.is_overdue()]
+    assert len(overdue) == 2
+    assert any(a.owner_member and a.owner_member.user_id is None for a in overdue)
     for mission in Mission.objects.all():
         assert Assessment.objects.filter(mission=mission, outcome__isnull=True).exists(), mission
     pack = Pack.objects.get(status="ready")
