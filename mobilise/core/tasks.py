@@ -16,8 +16,13 @@ def send_email(
     to: list[str],
     html: str | None = None,
     from_email: str | None = None,
+    reply_to: list[str] | None = None,
 ) -> int:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
+    # reply_to: when the sender is a no-reply address but a person should get the answer (a
+    # council's secretariat, for a member who has no account to act through).
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=to, from_email=from_email, reply_to=reply_to
+    )
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()

@@ -13,6 +13,14 @@ def test_email_task_sends_through_the_configured_backend():
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
 
+def test_an_answer_can_go_to_a_person_rather_than_the_sender():
+    send_email.enqueue(
+        subject="Your action", body="B", to=["member@example.org"], reply_to=["clerk@example.org"]
+    )
+    message = mail.outbox[0].message()
+    assert message["Reply-To"] == "clerk@example.org"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_email_task_queues_in_the_database_until_a_worker_runs(settings):
     """With the database backend (production's), nothing is sent until `mobilise db_worker` runs."""
