@@ -46,7 +46,10 @@ def environment(**options: Any) -> Environment:
             "get_current_language": translation.get_language,
         }
     )
-    env.filters.update({"date": date_format})
+    from mobilise.core import dates
+
+    env.filters.update({"date": date_format, "when": dates.when, "time_of_day": dates.time_of_day})
+    env.globals["time_range"] = dates.time_range
     from mobilise.core import forms_govuk
 
     env.globals.update(forms_govuk.jinja_globals())

@@ -13,6 +13,13 @@ from babel.messages.pofile import read_po, write_po
 GLOSSARY = {
     "Mobilise administration": "Gweinyddu Mobilise",
     "Skip to main content": "Neidio i’r prif gynnwys",
+    # Times of day (mobilise/core/dates.py), as GOV.UK's Welsh pages write them.
+    "midday": "canol dydd",
+    "midnight": "hanner nos",
+    "am": "yb",
+    "pm": "yh",
+    "%(day)s at %(time)s": "%(day)s am %(time)s",
+    "%(start)s to %(end)s": "%(start)s i %(end)s",
     "Main menu": "Prif ddewislen",
     "Menu": "Dewislen",
     "Missions": "Cenadaethau",

@@ -16,6 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mobilise.core import dates
+
 from .models import BallotType, BudgetRound, Completion, Phase, RoundChange, Rule
 
 # Sentence case, as residents read them on the round page.
@@ -108,10 +110,8 @@ class Line:
 
 
 def when(moment: datetime) -> str:
-    """3 May 2027 at 2:15pm, in the service's time zone."""
-    local = timezone.localtime(moment)
-    time = formats.date_format(local, "g:iA").lower()
-    return _("%(day)s at %(time)s") % {"day": formats.date_format(local, "j F Y"), "time": time}
+    """3 May 2027 at 2:15pm (or midday), in the service's time zone."""
+    return dates.when(moment)
 
 
 def _words(name: str, value: Any, currency: str) -> str:
