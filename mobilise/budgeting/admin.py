@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import history
 from .models import Ballot, BudgetRound, DeliveryItem, Project, Result, RoundChange, VoterCode
 
 
@@ -14,7 +15,7 @@ class RoundChangeInline(admin.TabularInline):
     """The round's history, read-only: it is a record of what happened, not something to edit."""
 
     model = RoundChange
-    fields = ["changed_at", "kind", "changed_by", "by_timetable", "changes"]
+    fields = ["changed_at", "kind", "changed_by", "by_timetable", "what_changed"]
     readonly_fields = fields
     ordering = ["-changed_at", "-pk"]
     extra = 0
@@ -26,6 +27,11 @@ class RoundChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, change: RoundChange) -> str:
+        # The same plain words as the public "Changes to this round" page, not the stored JSON.
+        return "; ".join(line.text for line in history.lines(change, change.round.currency))
 
 
 @admin.register(BudgetRound)
