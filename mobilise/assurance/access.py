@@ -16,6 +16,8 @@ Decisions (documented in docs/assurance.md):
   – the secretariat.
 * **Updating an action's status** – the secretariat, mission leads, and the action's owner: the
   account it names, or the account of the council member who owns it.
+* **Correcting an action** (its words, owner and due date) – the secretariat, who records
+  actions; owners and leads keep the status alone.
 """
 
 from typing import Any
@@ -69,6 +71,11 @@ def can_update_action(user: Any, action: Action, mission: Mission) -> bool:
         or can_edit_mission(user, mission)
         or is_secretariat(user, mission)
     )
+
+
+def can_correct_action(user: Any, mission: Mission) -> bool:
+    """Who may change an action's words, owner and due date: who records actions."""
+    return is_secretariat(user, mission)
 
 
 # --- fetching ------------------------------------------------------------------------------------

@@ -92,8 +92,10 @@ class ActionStatusForm(forms.Form):
 SOMEONE_ELSE = "someone-else"
 
 
-class ActionForm(forms.Form):
-    """A new action: who owns it is one of the council's members in term, or someone else named."""
+class _ActionDetailsForm(forms.Form):
+    """What an action says, who owns it and when it is due: recorded and corrected alike.
+
+    Who owns it is one of the council's members in term, or someone else named."""
 
     text = forms.CharField(
         label=_("Action"),
@@ -123,9 +125,6 @@ class ActionForm(forms.Form):
         help_text=_("For example, 27 3 2026"),
         error_messages={"required": _("Enter the date the action is due")},
     )
-    meeting = forms.TypedChoiceField(
-        label=_("Agreed at"), coerce=int, empty_value=None, required=False
-    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,10 +139,6 @@ class ActionForm(forms.Form):
             (pk, f"{m.name}, {m.affiliation}" if m.affiliation else m.name)
             for pk, m in self.members.items()
         ] + [(SOMEONE_ELSE, _("Someone else"))]
-        self.meetings = {m.pk: m for m in council.meetings.order_by("-starts_at")}
-        self.fields["meeting"].choices = [("", _("Not at a meeting"))] + [
-            (pk, f"{timezone.localtime(m.starts_at):%-d %B %Y}") for pk, m in self.meetings.items()
-        ]
 
     def clean_owner_member(self) -> CouncilMember | None:
         value = self.cleaned_data.get("owner_member")
@@ -159,6 +154,50 @@ class ActionForm(forms.Form):
             self.add_error("owner_name", _("Enter the name of the person who will do it"))
         return data
 
+
+class ActionForm(_ActionDetailsForm):
+    """A new action, perhaps agreed at one of the council's meetings."""
+
+    meeting = forms.TypedChoiceField(
+        label=_("Agreed at"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, council=council, **kwargs)
+        self.meetings = {m.pk: m for m in council.meetings.order_by("-starts_at")}
+        self.fields["meeting"].choices = [("", _("Not at a meeting"))] + [
+            (pk, f"{timezone.localtime(m.starts_at):%-d %B %Y}") for pk, m in self.meetings.items()
+        ]
+
     def clean_meeting(self) -> Any:
         value = self.cleaned_data.get("meeting")
         return self.meetings.get(value) if value else None
+
+
+class ActionEditForm(_ActionDetailsForm):
+    """The secretariat's correction of an action: its words, owner and due date, and its status.
+
+    The current owner is chosen to start with; a member whose term has ended is not offered, so
+    the secretariat chooses who will do it now (``owner_left`` names them for the page)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+    # The status as this page showed it: left as it was, it is not written, so a status the
+    # owner changed since the page was opened stays changed.
+    status_shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.update(
+            text=action.text,
+            due_date=action.due_date,
+            status=action.status,
+            status_shown=action.status,
+        )
+        self.owner_left: CouncilMember | None = None
+        super().__init__(*args, council=action.council, **kwargs)
+        if action.owner_member_id is None:
+            self.initial.update(owner_member=SOMEONE_ELSE, owner_name=action.owner_name)
+        elif str(action.owner_member_id) in self.members:
+            self.initial["owner_member"] = str(action.owner_member_id)
+        else:
+            self.owner_left = action.owner_member

@@ -48,8 +48,10 @@ def _claim(kind: str, key: str, email: str) -> bool:
     return True
 
 
-def _send(*, to: str, subject: str, body: str) -> None:
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
+def _send(*, to: str, subject: str, body: str, reply_to: list[str] | None = None) -> None:
+    transaction.on_commit(
+        lambda: send_email.enqueue(subject=subject, body=body, to=[to], reply_to=reply_to)
+    )
 
 
 def _digest_body(meeting: Meeting, member: CouncilMember, base_url: str) -> str:
@@ -225,7 +227,13 @@ def send_action_reminders(today: dt.date, base_url: str) -> int:
                 *_how_to_update(action, owner, today, base_url),
             ]
         )
-        _send(to=owner.email, subject=subject, body=body)
+        # A member without an account answers by replying: the reply goes to the secretariat.
+        reply_to = (
+            None
+            if owner.can_sign_in
+            else [m.contact for m in _secretariat(action.council_id, today)] or None
+        )
+        _send(to=owner.email, subject=subject, body=body, reply_to=reply_to)
         sent += 1
     return sent
 

@@ -77,6 +77,31 @@ def paper_add(*, meeting: Meeting, user: Any, title: str, file: Any) -> Paper:
     return paper
 
 
+def _action_owner(
+    council: Council,
+    owner_member: CouncilMember | None,
+    owner_name: str,
+    errors: dict[str, str],
+) -> tuple[CouncilMember | None, Any, str]:
+    """The owner fields for an action of ``council``: ``(owner_member, owner, owner_name)``.
+
+    Recording and correcting an action share these rules: a member of this council in term (who
+    brings their account, if any, as ``owner`` and their name), or someone else, named. Problems
+    are added to ``errors``.
+    """
+    if owner_member is not None:
+        if owner_member.council_id != council.pk:
+            errors["owner_member"] = _("Choose a member of this council to own the action")
+        elif not owner_member.in_term():
+            errors["owner_member"] = _(
+                "%(name)s is no longer on the council: choose a current member or someone else"
+            ) % {"name": owner_member.name}
+        return owner_member, owner_member.user, owner_member.name.strip()
+    if not owner_name.strip():
+        errors["owner_name"] = _("Enter the name of the person who will do it")
+    return None, None, owner_name.strip()
+
+
 def action_create(
     *,
     council: Council,
@@ -92,16 +117,7 @@ def action_create(
     the action, and their name as the minutes give it; reminders go to them either way.
     """
     errors: dict[str, str] = {}
-    if owner_member is not None:
-        if owner_member.council_id != council.pk:
-            errors["owner_member"] = _("Choose a member of this council to own the action")
-        elif not owner_member.in_term():
-            errors["owner_member"] = _(
-                "%(name)s is no longer on the council: choose a current member or someone else"
-            ) % {"name": owner_member.name}
-        owner_name = owner_member.name
-    elif not owner_name.strip():
-        errors["owner_name"] = _("Enter the name of the person who will do it")
+    owner_member, owner, owner_name = _action_owner(council, owner_member, owner_name, errors)
     if meeting is not None and meeting.council_id != council.pk:
         errors["meeting"] = _("Choose a meeting of this council")
     if errors:
@@ -111,13 +127,55 @@ def action_create(
         meeting=meeting,
         text=text.strip(),
         owner_member=owner_member,
-        owner=owner_member.user if owner_member is not None else None,
-        owner_name=owner_name.strip(),
+        owner=owner,
+        owner_name=owner_name,
         due_date=due_date,
     )
     action.full_clean()
     with transaction.atomic():
         action.save()
+    return action
+
+
+def action_update(
+    *,
+    action: Action,
+    text: str,
+    due_date: dt.date,
+    owner_member: CouncilMember | None = None,
+    owner_name: str = "",
+    status: str | None = None,
+) -> Action:
+    """Correct an action's words, owner and due date (the secretariat), and its status if given.
+
+    The owner follows the rules of recording. An action kept with someone else under the same
+    name keeps the account it names, so actions recorded before members could own them (owned by
+    an account) are still reminded after their due date moves. ``status`` is None when the form
+    left it as it was, so a status the owner changed meanwhile is not put back.
+
+    Reminders need nothing here: a ``Notice`` key holds the due date and the recipient's
+    address, so a new due date allows one more of each, and a new owner gets their own.
+    """
+    council = action.council
+    errors: dict[str, str] = {}
+    previous_owner = action.owner if action.owner_member_id is None else None
+    previous_name = action.owner_name
+    owner_member, owner, owner_name = _action_owner(council, owner_member, owner_name, errors)
+    if owner_member is None and owner_name == previous_name:
+        owner = previous_owner
+    if status is not None and status not in Action.Status.values:
+        errors["status"] = _("Choose a status")
+    if errors:
+        raise ValidationError(errors)
+    action.text = text.strip()
+    action.due_date = due_date
+    action.owner_member, action.owner, action.owner_name = owner_member, owner, owner_name
+    if status is not None:
+        action.status = status
+    action.full_clean()
+    fields = ["text", "due_date", "owner_member", "owner", "owner_name", "updated_at"]
+    with transaction.atomic():
+        action.save(update_fields=fields + (["status"] if status is not None else []))
     return action
 
 

@@ -20,6 +20,7 @@ from mobilise.indicators import selectors as indicators
 
 from . import access, charts, selectors, services
 from .forms import (
+    ActionEditForm,
     ActionForm,
     ActionStatusForm,
     AssessmentForm,
@@ -27,7 +28,7 @@ from .forms import (
     PackForm,
     PaperForm,
 )
-from .models import RATING_SCORES, Pack
+from .models import RATING_SCORES, Action, Pack
 
 
 def _data(request: HttpRequest) -> Any:
@@ -146,6 +147,31 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
     action = access.access_action_for_update(request.user, slug, action_id)
+    mission = action.council.mission
+    if not access.can_correct_action(request.user, mission):
+        return _action_status_update(request, action)
+    form = ActionEditForm(_data(request), action=action)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # Only a status changed on this page is written: the owner may have changed it meanwhile.
+        if data.pop("status_shown") == data["status"]:
+            data["status"] = None
+        try:
+            services.action_update(action=action, **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Action updated"))
+            return redirect(action.council.get_absolute_url())
+    return _render(
+        request,
+        "assurance/action_edit.html",
+        {"form": form, "action": action, "mission": mission},
+    )
+
+
+def _action_status_update(request: HttpRequest, action: Action) -> HttpResponse:
+    """The owner and mission leads: the status alone (anything else posted is ignored)."""
     form = ActionStatusForm(_data(request), initial={"status": action.status})
     if request.method == "POST" and form.is_valid():
         services.action_status_update(action=action, status=form.cleaned_data["status"])

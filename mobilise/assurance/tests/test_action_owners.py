@@ -61,6 +61,7 @@ def test_a_member_without_an_account_is_reminded_once_and_told_whom_to_reply_to(
     # No link to the update page (it asks for a sign-in she has not got): the secretariat instead.
     assert "/council/actions/" not in body
     assert "reply to the council's secretariat: Sam Secretary (sec@example.org)." in body
+    assert due[0].reply_to == ["sec@example.org"]  # so replying reaches them
 
     # Once overdue, one more (and only one, however often the command runs).
     Action.objects.filter(pk=action.pk).update(due_date=timezone.localdate() - dt.timedelta(days=1))
@@ -86,7 +87,7 @@ def test_a_member_with_an_account_is_reminded_once_with_the_link(
     mine = [m for m in _reminders() if "hospital trust" in m.subject]
     assert [m.to for m in mine] == [["margaret@union.example"]]  # not again to the account's
     assert f"/council/actions/{action.pk}/" in mine[0].body
-    assert "secretariat" not in mine[0].body
+    assert "secretariat" not in mine[0].body and mine[0].reply_to == []
 
 
 def test_someone_else_and_a_member_who_has_left_get_no_reminder(

@@ -2,7 +2,8 @@
 problems): the secretariat minutes a meeting and adds a paper; an assessor records delivery
 confidence with the evidence beside the form; the lead produces a stocktake pack; the national
 mission shows the borough in its roll-up; the secretariat tries a failed pack again, and a pack
-whose worker died (stalled); the secretariat records an action owned by a council member."""
+whose worker died (stalled); the secretariat records an action owned by a council member, and
+corrects an action's owner and due date while its owner changes only the status."""
 
 import datetime as dt
 import re
@@ -268,4 +269,67 @@ def test_the_secretariat_gives_an_action_to_a_council_member(live_server, page, 
     assert action.owner_member.name == "Dr Amara Okonkwo"
     assert action.meeting == borough["meeting"]
     assert page.url == base + f"/assurance/missions/{slug}/council/"
+    axe(page)
+
+
+def test_the_secretariat_corrects_an_action_and_the_owner_updates_its_status(
+    live_server, page, axe, borough
+):
+    from mobilise.assurance import services
+
+    chair = borough["council"].members.get(name="Dr Amara Okonkwo")
+    action = services.action_create(
+        council=borough["council"],
+        text="Ask the hospital trust for its travel plan",
+        due_date=timezone.localdate() + dt.timedelta(days=2),
+        owner_member=chair,
+    )
+    base, slug = live_server.url, borough["mission"].slug
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + f"/assurance/missions/{slug}/council/")
+    page.get_by_role("link", name="Update Ask the hospital trust for its travel plan").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Update an action")).to_be_visible()
+    owners = page.get_by_role("group", name="Who will do it?")
+    expect(owners.get_by_label("Dr Amara Okonkwo")).to_be_checked()
+    expect(page.get_by_label("Action", exact=True)).to_have_value(action.text)
+    expect(page.get_by_role("group", name="Due date")).to_be_visible()
+    axe(page)
+
+    # Someone else needs a name, as when recording.
+    page.get_by_label("Someone else").check()
+    page.get_by_label("Their name").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect_error_page(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the name of the person who will do it"
+    )
+    axe(page)
+
+    due = timezone.localdate() + dt.timedelta(days=30)
+    page.get_by_role("group", name="Who will do it?").get_by_label("Margaret Hughes").check()
+    page.get_by_label("Day").fill(str(due.day))
+    page.get_by_label("Month").fill(str(due.month))
+    page.get_by_label("Year").fill(str(due.year))
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Action updated")
+    row = page.get_by_role("row").filter(has_text="Ask the hospital trust for its travel plan")
+    expect(row).to_contain_text("Margaret Hughes")
+    expect(row).to_contain_text(f"{due:%-d %b %Y}")
+    axe(page)
+
+    # The new owner sees the status alone, and changes it.
+    _sign_in(page, base, borough["assessor"])
+    page.goto(base + f"/assurance/missions/{slug}/council/actions/{action.pk}/")
+    expect(page.get_by_label("Status")).to_be_visible()
+    expect(page.get_by_role("group", name="Who will do it?")).to_have_count(0)
+    expect(page.get_by_role("group", name="Due date")).to_have_count(0)
+    axe(page)
+    page.get_by_label("Status").select_option(label="In progress")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    row = page.get_by_role("row").filter(has_text="Ask the hospital trust for its travel plan")
+    expect(row).to_contain_text("In progress")
+    expect(row).to_contain_text("Margaret Hughes")
     axe(page)
