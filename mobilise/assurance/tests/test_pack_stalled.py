@@ -7,7 +7,6 @@ The death is real as far as the database can tell: the worker starts an attempt
 back in the row; the clock is not mocked.
 """
 
-import copy
 import datetime as dt
 import re
 import subprocess
@@ -23,6 +22,8 @@ from django.utils import timezone
 from mobilise.accounts.tests.factories import UserFactory
 from mobilise.assurance import services
 from mobilise.assurance.models import Pack
+
+from .test_pack_retry import _without_app_templates
 
 pytestmark = pytest.mark.django_db
 
@@ -191,14 +192,6 @@ def test_a_slow_first_worker_finishing_late_cannot_overwrite_the_retried_pack(
     # The late attempt's PDF is not left lying in storage either.
     printed = list(Path(settings.MEDIA_ROOT, "assurance", "packs").rglob("*.pdf"))
     assert [p.name for p in printed] == [Path(pack.pdf.name).name]
-
-
-def _without_app_templates() -> list[dict]:
-    templates = copy.deepcopy(settings.TEMPLATES)
-    for engine in templates:
-        if engine["BACKEND"].endswith("Jinja2"):
-            engine["APP_DIRS"] = False
-    return templates
 
 
 def test_a_superseded_worker_failing_late_does_not_mark_the_retry_failed(
