@@ -7,17 +7,16 @@ the page still reads right after the place is renamed or a choice's label change
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mobilise.core import dates
-
+from . import timetable
 from .models import BallotType, BudgetRound, Completion, Phase, RoundChange, Rule
 
 # Sentence case, as residents read them on the round page.
@@ -109,11 +108,6 @@ class Line:
         return f"{text} ({self.note})" if self.note else text
 
 
-def when(moment: datetime) -> str:
-    """3 May 2027 at 2:15pm (or midday), in the service's time zone."""
-    return dates.when(moment)
-
-
 def _words(name: str, value: Any, currency: str) -> str:
     if value is None or value == "":
         return _("not set")
@@ -123,7 +117,7 @@ def _words(name: str, value: Any, currency: str) -> str:
         except ValueError:  # a choice since removed: show what was stored
             return str(value)
     if name.endswith("_on"):
-        return formats.date_format(date.fromisoformat(value), "j F Y")
+        return timetable.day(date.fromisoformat(value))
     if name == "budget":
         from .services import money  # services records history: import here, not at the top
 

@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from mobilise.accounts.selectors import user_is_member
+from mobilise.core import dates
 from mobilise.missions.models import Mission
 
 from . import history
@@ -233,7 +234,7 @@ def round_history(round_: BudgetRound) -> list[ChangeEntry]:
     return [
         ChangeEntry(
             change=c,
-            when=history.when(c.changed_at),
+            when=dates.when(c.changed_at),
             who=_who(c, round_, members),
             lines=history.lines(c, round_.currency),
         )

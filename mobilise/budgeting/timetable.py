@@ -53,20 +53,20 @@ def voting_closed(round_: VotingDates, on: date) -> bool:
 
 def ideas_refusal(round_: BudgetRound, on: date) -> str | None:
     """Why an idea cannot be proposed today because of the dates, or None if the dates allow it."""
-    closes = round_.ideas_close_on
-    if closes is not None and on > closes:
-        return _("Ideas closed on %(day)s.") % {"day": day(closes)}
+    if ideas_closed(round_, on):
+        return _("Ideas closed on %(day)s.") % {"day": day(round_.ideas_close_on)}
     return None
 
 
 def ballot_refusal(round_: VotingDates, on: date) -> str | None:
     """Why a ballot cannot be cast today because of the dates, or None if the dates allow it."""
-    opens, closes = round_.voting_opens_on, round_.voting_closes_on
-    if opens is not None and on < opens:
-        return _("Voting opens on %(day)s. Come back then to vote.") % {"day": day(opens)}
-    if closes is not None and on > closes:
+    if voting_not_yet_open(round_, on):
+        return _("Voting opens on %(day)s. Come back then to vote.") % {
+            "day": day(round_.voting_opens_on)
+        }
+    if voting_closed(round_, on):
         return _("Voting closed on %(day)s, so ballots can no longer be cast or changed.") % {
-            "day": day(closes)
+            "day": day(round_.voting_closes_on)
         }
     return None
 

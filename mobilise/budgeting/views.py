@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 
-from . import access, counting, history, selectors, services, timetable
+from . import access, counting, selectors, services, timetable
 from .forms import (
     BallotForm,
     DeliveryForm,
@@ -78,7 +78,7 @@ def round_changes(request: HttpRequest, round_id: int) -> HttpResponse:
     return _render(
         request,
         "budgeting/changes.html",
-        {"round": round_, "entries": selectors.round_history(round_), "when": history.when},
+        {"round": round_, "entries": selectors.round_history(round_)},
     )
 
 
