@@ -24,7 +24,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 
 from mobilise.missions.access import access_mission_for_view, can_edit_mission
 from mobilise.missions.models import Mission
@@ -37,10 +36,7 @@ def _signed_in(user: Any) -> bool:
 
 
 def _seats(user: Any, mission: Mission):  # type: ignore[no-untyped-def]
-    today = timezone.localdate()
-    return CouncilMember.objects.filter(
-        council__mission=mission, user=user, term_start__lte=today
-    ).exclude(term_end__lt=today)
+    return CouncilMember.objects.filter(council__mission=mission, user=user).in_term()
 
 
 def is_secretariat(user: Any, mission: Mission) -> bool:

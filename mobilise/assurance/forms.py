@@ -128,12 +128,8 @@ class _ActionDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
         self.members: dict[str, CouncilMember] = {
-            str(m.pk): m
-            for m in council.members.filter(term_start__lte=today)
-            .exclude(term_end__lt=today)
-            .order_by("name")
+            str(m.pk): m for m in council.members.in_term().order_by("name")
         }
         self.fields["owner_member"].choices = [
             (pk, f"{m.name}, {m.affiliation}" if m.affiliation else m.name)

@@ -55,6 +55,13 @@ class Council(BaseModel):
         return reverse("assurance:council", args=[self.mission.slug])
 
 
+class CouncilMemberQuerySet(models.QuerySet):
+    def in_term(self, day: dt.date | None = None) -> "CouncilMemberQuerySet":
+        """Members whose term covers ``day`` (today by default): the SQL of ``in_term()``."""
+        day = day or timezone.localdate()
+        return self.filter(term_start__lte=day).exclude(term_end__lt=day)
+
+
 class CouncilMember(BaseModel):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
@@ -68,6 +75,8 @@ class CouncilMember(BaseModel):
         UNION = "union", _("Trade union")
         ANCHOR = "anchor", _("Anchor institution")
         RESIDENT = "resident", _("Resident")
+
+    objects = CouncilMemberQuerySet.as_manager()
 
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
     # A person with an account, or a named person outside the service (then ``user`` is empty).

@@ -122,8 +122,8 @@ def send_digests(now: dt.datetime, base_url: str) -> int:
     for meeting in meetings:
         day = timezone.localdate(meeting.starts_at)
         members = (
-            CouncilMember.objects.filter(council=meeting.council, term_start__lte=day)
-            .exclude(term_end__lt=day)
+            CouncilMember.objects.filter(council=meeting.council)
+            .in_term(day)
             .select_related("user")
         )
         for member in members:
@@ -164,16 +164,18 @@ def _secretariat(council_id: int, today: dt.date) -> list[CouncilMember]:
     return [
         m
         for m in CouncilMember.objects.filter(
-            council_id=council_id, role=CouncilMember.Role.SECRETARIAT, term_start__lte=today
+            council_id=council_id, role=CouncilMember.Role.SECRETARIAT
         )
-        .exclude(term_end__lt=today)
+        .in_term(today)
         .select_related("user")
         .order_by("name")
         if m.contact
     ]
 
 
-def _how_to_update(action: Action, owner: _Owner, today: dt.date, base_url: str) -> list[str]:
+def _how_to_update(
+    action: Action, owner: _Owner, secretariat: list[CouncilMember], base_url: str
+) -> list[str]:
     if owner.can_sign_in:
         return [
             _("Update its status here:"),
@@ -181,7 +183,7 @@ def _how_to_update(action: Action, owner: _Owner, today: dt.date, base_url: str)
             + reverse("assurance:action_update", args=[action.council.mission.slug, action.pk]),
         ]
     # Without an account the update page is a sign-in wall: they tell the secretariat instead.
-    people = ", ".join(f"{m.name} ({m.contact})" for m in _secretariat(action.council_id, today))
+    people = ", ".join(f"{m.name} ({m.contact})" for m in secretariat)
     if people:
         return [
             _(
@@ -208,6 +210,8 @@ def send_action_reminders(today: dt.date, base_url: str) -> int:
         key = f"action:{action.pk}:{'overdue' if overdue else 'due'}:{action.due_date.isoformat()}"
         if not owner.email or not _claim(Notice.Kind.REMINDER, key, owner.email):
             continue
+        # A member without an account answers by replying: the reply goes to the secretariat.
+        secretariat = [] if owner.can_sign_in else _secretariat(action.council_id, today)
         subject = (_("Overdue action: %(text)s") if overdue else _("Action due soon: %(text)s")) % {
             "text": action.text[:80]
         }
@@ -224,15 +228,10 @@ def send_action_reminders(today: dt.date, base_url: str) -> int:
                 "",
                 action.text,
                 "",
-                *_how_to_update(action, owner, today, base_url),
+                *_how_to_update(action, owner, secretariat, base_url),
             ]
         )
-        # A member without an account answers by replying: the reply goes to the secretariat.
-        reply_to = (
-            None
-            if owner.can_sign_in
-            else [m.contact for m in _secretariat(action.council_id, today)] or None
-        )
+        reply_to = [m.contact for m in secretariat] or None
         _send(to=owner.email, subject=subject, body=body, reply_to=reply_to)
         sent += 1
     return sent
