@@ -143,6 +143,29 @@ def test_every_assurance_page_passes_axe(live_server, page, axe):
         axe(page)
 
 
+def _no_button_for_the_public_but_one_in_the_secretariats_list(page, axe, base, borough, pack):
+    assert page.get_by_role("button", name="Try again").count() == 0
+    axe(page)
+    _sign_in(page, base, borough["secretary"])
+    page.goto(base + f"/assurance/missions/{borough['mission'].slug}/stocktakes/")
+    assert (
+        page.get_by_role("button", name=re.compile("^Try again to produce the pack")).count() == 1
+    )
+    axe(page)
+    page.goto(base + pack.get_absolute_url())
+
+
+def _try_again_produces_it(page, axe, pack):
+    page.get_by_role("button", name="Try again").click()
+    page.wait_for_load_state()
+    main = page.locator("main")
+    expect(main).to_contain_text("Trying again.")
+    expect(main).to_contain_text("Download the pack as a PDF")
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts) == ("ready", 2)
+    axe(page)
+
+
 def test_the_secretariat_tries_a_failed_pack_again(live_server, page, axe, borough):
     # As the worker leaves a pack whose printing failed (the failure itself: test_pack_retry.py).
     today = timezone.localdate()
@@ -156,34 +179,19 @@ def test_the_secretariat_tries_a_failed_pack_again(live_server, page, axe, borou
         failed_step=Pack.Step.PDF,
         error="OSError: cannot load the font",
     )
-    base, slug = live_server.url, borough["mission"].slug
+    base = live_server.url
 
     # The public sees that it failed, not why, and no button.
     page.goto(base + pack.get_absolute_url())
     main = page.locator("main").inner_text()
     assert "The pack could not be produced" in main and "OSError" not in main
-    assert page.get_by_role("button", name="Try again").count() == 0
-    axe(page)
-
-    _sign_in(page, base, borough["secretary"])
-    page.goto(base + f"/assurance/missions/{slug}/stocktakes/")
-    assert (
-        page.get_by_role("button", name=re.compile("^Try again to produce the pack")).count() == 1
-    )
-    axe(page)
-    page.goto(base + pack.get_absolute_url())
+    _no_button_for_the_public_but_one_in_the_secretariats_list(page, axe, base, borough, pack)
     main = page.locator("main").inner_text()
     assert "1 attempt has been made." in main and "The PDF could not be printed." in main
     page.get_by_text("The error, for the platform team").click()
     expect(page.locator("main")).to_contain_text("OSError: cannot load the font")
     axe(page)
-    page.get_by_role("button", name="Try again").click()
-    page.wait_for_load_state()
-    main = page.locator("main").inner_text()
-    assert "Trying again." in main and "Download the pack as a PDF" in main
-    pack.refresh_from_db()
-    assert (pack.status, pack.attempts) == ("ready", 2)
-    axe(page)
+    _try_again_produces_it(page, axe, pack)
 
 
 def test_the_secretariat_tries_a_stalled_pack_again(live_server, page, axe, borough):
@@ -199,36 +207,20 @@ def test_the_secretariat_tries_a_stalled_pack_again(live_server, page, axe, boro
     Pack.objects.filter(pk=pack.pk).update(
         attempt_started_at=timezone.now() - dt.timedelta(hours=2)
     )
-    base, slug = live_server.url, borough["mission"].slug
+    base = live_server.url
 
     # The public reads a plain sentence, and no button.
     page.goto(base + pack.get_absolute_url())
     expect(page.locator("main")).to_contain_text(
         "This pack has been being prepared for more than an hour. The mission team can try again."
     )
-    assert page.get_by_role("button", name="Try again").count() == 0
-    axe(page)
-
-    _sign_in(page, base, borough["secretary"])
-    page.goto(base + f"/assurance/missions/{slug}/stocktakes/")
-    assert (
-        page.get_by_role("button", name=re.compile("^Try again to produce the pack")).count() == 1
-    )
-    axe(page)
-    page.goto(base + pack.get_absolute_url())
+    _no_button_for_the_public_but_one_in_the_secretariats_list(page, axe, base, borough, pack)
     expect(page.locator("main")).to_contain_text(
         "This pack has been being prepared for more than an hour; "
         "the process producing it may have stopped."
     )
     axe(page)
-    page.get_by_role("button", name="Try again").click()
-    page.wait_for_load_state()
-    main = page.locator("main")
-    expect(main).to_contain_text("Trying again.")
-    expect(main).to_contain_text("Download the pack as a PDF")
-    pack.refresh_from_db()
-    assert (pack.status, pack.attempts) == ("ready", 2)
-    axe(page)
+    _try_again_produces_it(page, axe, pack)
 
 
 def test_the_secretariat_gives_an_action_to_a_council_member(live_server, page, axe, borough):
