@@ -12,13 +12,30 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 # ---- installation -----------------------------------------------------------------------------
-$(BIN)/mobilise: pyproject.toml uv.lock
-	@command -v uv >/dev/null || python3 -m pip install --quiet --root-user-action=ignore uv
-	uv sync --frozen --extra dev --python python3.11
+# A brand-new Debian 12 has python3, make and git and nothing else: no pip, no venv module, no Node.js.
+# Each stage installs the Debian packages it needs with apt-get (as root, or through sudo) before it
+# runs, and the Python tooling is bootstrapped inside the project: Debian's python3-venv gives a small
+# virtual environment in .tools holding uv, and uv installs the locked dependencies into .venv.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
+# `$(call apt,PACKAGE...)` installs those of the packages that are not installed yet.
+apt = missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+  if [ -n "$$missing" ]; then echo "Installing from Debian:$$missing"; \
+    $(APT_GET) update -qq && $(APT_GET) install -y -qq $$missing >/dev/null; fi
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+
+$(UV):
+	@python3 -c 'import ensurepip, venv' 2>/dev/null || { $(call apt,python3-venv); }
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/mobilise: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra dev --python python3.11
 	@touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
-	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	@command -v npm >/dev/null || { $(call apt,nodejs npm); }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -30,19 +47,11 @@ mobilise/locale/cy/LC_MESSAGES/django.mo: mobilise/locale/cy/LC_MESSAGES/django.
 
 install: system-deps $(BIN)/mobilise mobilise/static/dist/main.css mobilise/locale/cy/LC_MESSAGES/django.mo ## Install Python and front-end dependencies from the lock files and build the assets
 
-system-deps: ## Install Pango from Debian where missing (WeasyPrint draws stocktake PDFs with it)
-	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "Installing Pango"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+system-deps: ## Install from Debian what running needs, where missing: Pango and its fonts (WeasyPrint's PDFs)
+	@$(call apt,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
-system-test-deps: ## Install Chromium, PostgreSQL and pdftotext from Debian where missing (for the tests)
-	@missing=""; \
-	  [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	  command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
-	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	  if [ -n "$$missing" ]; then \
-	    echo "Installing$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  fi
+system-test-deps: ## Install from Debian what the tests need, where missing: Chromium, PostgreSQL, pdftotext
+	@$(call apt,chromium postgresql poppler-utils)
 
 # ---- running ----------------------------------------------------------------------------------
 demo: install ## Install, migrate the SQLite database, load the demo data and serve on http://127.0.0.1:$(PORT)
@@ -63,7 +72,7 @@ lint: install ## Ruff, the architecture contracts and missing migrations
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=mobilise.settings.test $(BIN)/mobilise makemigrations --check --dry-run
 
-test-sqlite: install ## Unit and view tests on SQLite (the racing tests need PostgreSQL: test-postgres runs them)
+test-sqlite: install system-test-deps ## Unit and view tests on SQLite (the racing tests need PostgreSQL: test-postgres runs them)
 	$(BIN)/pytest -m "not browser and not postgres_only" -n $(PYTEST_WORKERS) -q
 
 test-postgres: install system-test-deps ## Unit and view tests on a throwaway PostgreSQL server
