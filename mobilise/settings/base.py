@@ -223,6 +223,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "  # otherwise subjects start "[ho
 # Where the full shared data sets live when they are not the ones shipped in mobilise/data.
 MOBILISE_DATA_DIR = env.path("MOBILISE_DATA_DIR", default=BASE_DIR / "data")
 
+# "log": a template's undefined value renders as nothing and logs an error; "strict" raises (tests).
+JINJA2_UNDEFINED = "log"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

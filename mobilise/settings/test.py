@@ -20,3 +20,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = PROJECT_DIR / ".test-media"  # noqa: F405
+# A template that uses a value it was not given fails the test (elsewhere it logs an error).
+JINJA2_UNDEFINED = "strict"
