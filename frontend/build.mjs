@@ -1,5 +1,5 @@
 // Builds mobilise/static/dist from the npm packages installed by `npm ci`:
-// one stylesheet (Dart Sass), ES modules (esbuild), and the GOV.UK Frontend images.
+// one stylesheet (Dart Sass), ES modules (esbuild), and the GOV.UK Frontend and Leaflet images.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +37,9 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
+
+// Leaflet's stylesheet (compiled into main.css) refers to url(images/…): its images sit beside main.css.
+cpSync(join(root, "node_modules/leaflet/dist/images"), join(out, "images"), { recursive: true });
 
 const govuk = join(root, "node_modules/govuk-frontend/dist/govuk/assets");
 cpSync(join(govuk, "images"), join(out, "assets/images"), { recursive: true });
