@@ -81,7 +81,10 @@ test-postgres: install system-test-deps ## Unit and view tests on a throwaway Po
 test-browser: install system-test-deps ## Browser journeys and accessibility checks in Chromium
 	$(BIN)/pytest -m browser -n $(PYTEST_WORKERS) -q
 
-test: lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL and browser tests
+test-production: install system-test-deps ## The README's production steps on a throwaway PostgreSQL: check --deploy, collectstatic, gunicorn, then a crawl as the public and as the demo lead
+	scripts/with-postgres.sh scripts/production-check.sh
+
+test: lint test-sqlite test-postgres test-browser test-production ## Every check: lint, SQLite, PostgreSQL, browser and production tests
 
 coverage: install system-test-deps ## Measure which code the SQLite and browser tests run (terminal report and htmlcov/index.html)
 	$(BIN)/pytest -m "not postgres_only" -n $(PYTEST_WORKERS) -q --cov --cov-report=term --cov-report=html
@@ -95,4 +98,4 @@ messages: install ## Extract translatable text and update the Welsh catalogue
 clean: ## Remove built assets and the local database
 	rm -rf mobilise/static/dist staticfiles db.sqlite3 db.sqlite3-*
 
-.PHONY: help install system-deps system-test-deps demo worker lint test-sqlite test-postgres test-browser test coverage messages clean
+.PHONY: help install system-deps system-test-deps demo worker lint test-sqlite test-postgres test-browser test-production test coverage messages clean

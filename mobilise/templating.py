@@ -27,7 +27,7 @@ logger = logging.getLogger("mobilise.templates")
 
 # The GOV.UK Frontend macros test their optional parameters by reading them (``{% if params.classes
 # %}``), so an absent key is normal inside them; printing one is not (a table cell with neither
-# ``text`` nor ``html`` is our mistake, whoever reads it).
+# ``text`` nor ``html`` is our mistake, whoever reads it; one given an empty ``html`` is empty).
 _MACRO_PACKAGE = "govuk_frontend_jinja"
 
 
@@ -59,10 +59,18 @@ class LoudUndefined(Undefined):
         where = _template_file()
         if _MACRO_PACKAGE in where and not (printing and self._undefined_name is not None):
             return
+        if _MACRO_PACKAGE in where and self._given_empty_html():
+            return
         message = f"{self._undefined_message} in {where}"
         if self.strict:
             raise UndefinedError(message)
         logger.error("Template used an undefined value: %s", message)
+
+    def _given_empty_html(self) -> bool:
+        """A cell or value given ``{"html": ""}`` is empty on purpose (an action only some people
+        have, say); the macros then print its absent ``text``, which is nothing, as meant."""
+        owner = self._undefined_obj
+        return self._undefined_name == "text" and isinstance(owner, dict) and "html" in owner
 
     def __str__(self) -> str:
         self._complain(printing=True)
@@ -130,6 +138,8 @@ def environment(**options: Any) -> Environment:
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         {
+            # The layout's one optional value: a view whose errors are not a bound form's sets it.
+            "page_has_errors": False,
             "url": url,
             "static": static,
             "get_messages": get_messages,

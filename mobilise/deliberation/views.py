@@ -143,6 +143,7 @@ def _card_context(
         if conversation.is_open
         else None,
         "progress": selectors.progress(conversation, participant),
+        "card_error": None,
     }
 
 

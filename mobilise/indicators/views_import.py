@@ -96,7 +96,15 @@ def _error_summary(report: ImportReport, rows: list[dict[str, Any]]) -> dict[str
 def upload(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
-    context: dict[str, Any] = {"max_bytes": max_upload_bytes()}
+    context: dict[str, Any] = {
+        "max_bytes": max_upload_bytes(),
+        "result": None,
+        "links": {},
+        "report": None,
+        "report_summary": None,
+        "problem_rows": [],
+        "problems_hidden": 0,
+    }
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -57,3 +57,16 @@ def test_the_owning_mission_lead_reaches_every_mission_page(client, world):
         if name.startswith("missions:"):
             url = url_for(name, pattern, world)
             assert client.get(url).status_code == 200, (name, url)
+
+
+@pytest.mark.parametrize("who", ["lead", "platform admin"])
+def test_every_page_renders_for_the_people_with_most_rights(client, world, who):
+    """Every catalogued page in the view of the people who see most of it (their buttons, forms
+    and management sections), rendered under StrictUndefined: a template that reads a value it was
+    not given raises here rather than printing nothing (or debug text) to them."""
+    user = world["lead"] if who == "lead" else UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    for name, pattern in our_patterns():
+        url = url_for(name, pattern, world)
+        status = client.get(url).status_code
+        assert status < 500, (name, url, status)

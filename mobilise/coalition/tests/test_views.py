@@ -698,3 +698,17 @@ def test_the_overview_lists_missions_with_their_coalitions(
     assert "Clean air in Camden" in html and "Mobilisation dashboard for Camden" in html
     row = re.search(r"Clean air in Camden</a></th>(.*?)</tr>", html, re.S).group(1)
     assert [int(n) for n in re.findall(r">\s*(\d+)\s*<", row)] == [1, 2, 1, 0]
+
+
+def test_a_pledge_page_lists_updates_with_and_without_evidence(client, mission, business):
+    # Once printed "{{ no such element: dict object['text'] }}" in the Evidence column.
+    pledge = PledgeFactory(mission=mission, organisation=business)
+    today = timezone.localdate()
+    PledgeUpdate.objects.create(pledge=pledge, amount=5, reported_on=today, note="No link")
+    PledgeUpdate.objects.create(
+        pledge=pledge, amount=7, reported_on=today, note="Linked", evidence_url="https://example.org/r"
+    )
+    page = client.get(pledge.get_absolute_url()).content.decode()
+    assert "None given" in page
+    assert 'href="https://example.org/r"' in page
+    assert "no such element" not in page
