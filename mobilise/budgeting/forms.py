@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.forms_fields import AmountField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 
 from .models import BallotType, BudgetRound, DeliveryItem, Project
@@ -18,6 +19,26 @@ FOLLOW_UPS = {BallotType.K_APPROVAL.value: "max_choices", BallotType.CUMULATIVE.
 
 class RoundForm(forms.ModelForm):
     place = forms.ModelChoiceField(queryset=None, label=_("Place"), empty_label=None)
+    budget = AmountField(
+        label=_("Budget in pounds"),
+        min_value=None,  # the service says plainly that a budget must be more than 0
+        required_message=_("Enter the budget"),
+        invalid=_("Enter the budget in pounds, like £50,000"),
+    )
+    max_choices = WholeNumberField(
+        label=_("Most projects a voter may choose"),
+        required=False,
+        min_value=1,
+        invalid=_("Enter the number of projects as a whole number, like 3"),
+        error_messages={"min_value": _("Let each voter choose at least 1 project")},
+    )
+    points = WholeNumberField(
+        label=_("Points each voter shares out"),
+        required=False,
+        min_value=1,
+        invalid=_("Enter the points as a whole number, like 100"),
+        error_messages={"min_value": _("Give each voter at least 1 point")},
+    )
     ideas_close_on = GovukDateField(label=_("Ideas close"), required=False)
     voting_opens_on = GovukDateField(label=_("Voting opens"), required=False)
     voting_closes_on = GovukDateField(label=_("Voting closes"), required=False)
@@ -45,14 +66,7 @@ class RoundForm(forms.ModelForm):
             "rule": forms.RadioSelect,
             "completion": forms.RadioSelect,
         }
-        labels = {"budget": _("Budget in pounds")}
-        error_messages = {
-            "title": {"required": _("Enter a title for the round")},
-            "budget": {
-                "required": _("Enter the budget"),
-                "invalid": _("Enter the budget as a number, like 50000"),
-            },
-        }
+        error_messages = {"title": {"required": _("Enter a title for the round")}}
 
     follow_ups = FOLLOW_UPS
 
@@ -78,8 +92,6 @@ class RoundEditForm(RoundForm):
 
     def __init__(self, *args: Any, round_: BudgetRound, places: Any, **kwargs: Any) -> None:
         initial = forms.model_to_dict(round_, fields=self._meta.fields)
-        if round_.budget == round_.budget.to_integral_value():
-            initial["budget"] = round_.budget.quantize(Decimal(1))  # 50000, not 50000.00
         kwargs.setdefault("initial", initial)
         super().__init__(*args, places=places, **kwargs)
         # A place since taken off the mission still shows as the round's own, and still validates.
@@ -90,6 +102,10 @@ class RoundEditForm(RoundForm):
         )
         self.currency = round_.currency
         if round_.currency != "GBP":  # rounds loaded from other countries' data sets
+            self.fields["budget"].prefix = None
+            self.fields["budget"].error_messages["invalid"] = _(
+                "Enter the budget as a number, like 50,000"
+            )
             self.fields["budget"].label = _("Budget in %(currency)s") % {
                 "currency": round_.currency
             }
@@ -131,14 +147,13 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Say whether the idea goes on the ballot")},
     )
-    cost = forms.DecimalField(
+    cost = AmountField(
         label=_("Cost"),
         help_text=_("What the council would spend, in the round's currency."),
         required=False,
         min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"invalid": _("Enter the cost as a number, like 12500")},
+        invalid=_("Enter the cost in pounds, like £8,000"),
+        error_messages={"min_value": _("The cost cannot be less than £0")},
     )
     reason = forms.CharField(
         label=_("Reason (published)"),
@@ -183,7 +198,7 @@ class BallotForm(forms.Form):
         self.cumulative = round_.ballot_type == BallotType.CUMULATIVE
         if self.cumulative:
             for p in projects:
-                self.fields[f"points_{p.pk}"] = forms.IntegerField(
+                self.fields[f"points_{p.pk}"] = WholeNumberField(
                     label=p.title,
                     required=False,
                     min_value=0,
@@ -240,7 +255,7 @@ class BallotForm(forms.Form):
 
 
 class VoterCodesForm(forms.Form):
-    count = forms.IntegerField(
+    count = WholeNumberField(
         label=_("How many codes?"),
         min_value=1,
         max_value=1000,

@@ -225,3 +225,45 @@ def test_admin_lists_rounds_and_keeps_ballots_secret(client, voting_round, resid
     ballot = Ballot.objects.get()
     page = _text(client.get(f"/admin/budgeting/ballot/{ballot.pk}/change/"))
     assert "Trees on Malden Road" not in page and resident.email not in page
+
+
+def test_amounts_and_numbers_are_taken_as_people_type_them(
+    client, mission, ideas_round, lead, resident
+):
+    """A lead types "£8,000" for a cost, "£50,000" for a budget and "3,000" for points."""
+    idea = ProjectFactory(round=ideas_round, title="Benches", status=Project.Status.PROPOSED)
+    idea.cost = None
+    idea.save()
+    client.force_login(lead)
+    response = client.post(
+        f"/budgets/projects/{idea.pk}/review/", {"status": "feasible", "cost": "£8,000"}
+    )
+    assert response.status_code == 302, _text(response)
+    idea.refresh_from_db()
+    assert idea.cost == 8000
+    assert "£8,000" in _text(client.get(f"/budgets/{ideas_round.pk}/"))
+
+    response = client.post(
+        f"/budgets/projects/{idea.pk}/review/", {"status": "feasible", "cost": "a lot"}
+    )
+    assert "There is a problem" in _text(response)
+    assert "Enter the cost in pounds, like £8,000" in _text(response)
+    assert 'value="a lot"' in _text(response)  # nothing typed is lost
+
+    response = client.post(
+        f"/budgets/missions/{mission.slug}/new/",
+        {
+            "title": "Play streets",
+            "place": str(ideas_round.place_id),
+            "budget": "£50,000",
+            "ballot_type": "cumulative",
+            "points": "3,000",
+            "rule": "mes",
+            "completion": "add1",
+            "postcode_districts": "NW5",
+            "allow_voter_codes": "on",
+        },
+    )
+    assert response.status_code == 302, _text(response)
+    created = mission.budget_rounds.get(title="Play streets")
+    assert created.budget == 50_000 and created.points == 3000
