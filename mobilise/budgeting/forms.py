@@ -166,9 +166,10 @@ class ReviewForm(forms.Form):
 
 class EligibilityForm(forms.Form):
     district = forms.CharField(
-        label=_("The first half of your postcode"),
-        help_text=_("For example, NW5 for NW5 1TL."),
-        max_length=8,
+        label=_("Your postcode"),
+        help_text=_("For example, NW5 1TL. Only its first half (NW5) is kept."),
+        max_length=12,
+        error_messages={"max_length": _("Enter a real postcode, like NW5 1TL")},
         required=False,
     )
     code = forms.CharField(

@@ -41,6 +41,8 @@ from .models import (
 )
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+# A whole postcode with its spaces taken out: the district, then a digit and two letters.
+FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
 CODE_LENGTH = 10
 
@@ -50,6 +52,21 @@ def money(amount: Any, currency: str = "GBP") -> str:
     value = Decimal(amount)
     text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     return f"£{text}" if currency == "GBP" else f"{text} {currency}"
+
+
+def postcode_district(text: str) -> str | None:
+    """The district of a postcode as people type it: "NW5 1TL", "nw51tl" and "NW5" all give NW5.
+    None when the text is neither a postcode nor a district (so "NW5 1" is refused, not read as
+    NW51)."""
+    parts = text.upper().split()
+    if len(parts) == 2:  # typed with its space: the halves must each be right
+        return parts[0] if FULL_POSTCODE.match("".join(parts)) and len(parts[1]) == 3 else None
+    if len(parts) != 1:
+        return None
+    if POSTCODE_DISTRICT.match(parts[0]):
+        return parts[0]
+    match = FULL_POSTCODE.match(parts[0])
+    return match.group(1) if match else None
 
 
 # --- rounds and phases ---------------------------------------------------------------------------
@@ -386,12 +403,12 @@ def check_eligibility(
         return Voter(key=f"code:{voter_code.pk}", code_id=voter_code.pk)
     if not round_.districts:
         raise ValidationError({"code": _("Enter the voter code you were given")})
-    district = re.sub(r"\s", "", district).upper()
-    if not district:
-        raise ValidationError({"district": _("Enter the first half of your postcode, like NW5")})
-    if not POSTCODE_DISTRICT.match(district):
+    if not district.strip():
+        raise ValidationError({"district": _("Enter your postcode, like NW5 1TL")})
+    district = postcode_district(district)
+    if district is None:
         raise ValidationError(
-            {"district": _("Enter the first half of your postcode only, like NW5")}
+            {"district": _("Enter a real postcode, like NW5 1TL, or its first half, like NW5")}
         )
     if district not in round_.districts:
         raise ValidationError(

@@ -267,3 +267,34 @@ def test_amounts_and_numbers_are_taken_as_people_type_them(
     assert response.status_code == 302, _text(response)
     created = mission.budget_rounds.get(title="Play streets")
     assert created.budget == 50_000 and created.points == 3000
+
+
+@pytest.mark.parametrize("typed", ["NW5 1TL", "nw51tl", " nw5  1tl ", "NW5", "nw5"])
+def test_a_full_postcode_in_any_case_and_spacing_shows_a_resident_may_vote(
+    client, voting_round, resident, typed
+):
+    client.force_login(resident)
+    response = client.post(f"/budgets/{voting_round.pk}/vote/", {"district": typed})
+    assert response.status_code == 302, _text(response)
+    assert response["Location"] == f"/budgets/{voting_round.pk}/vote/choices/"
+    _vote(client, voting_round, "Pocket park", district=typed)
+    assert client.post(f"/budgets/{voting_round.pk}/vote/check/").status_code == 302
+    assert Ballot.objects.get(round=voting_round).postcode_district == "NW5"
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("banana", "Enter a real postcode, like NW5 1TL, or its first half, like NW5"),
+        ("NW5 1", "Enter a real postcode, like NW5 1TL, or its first half, like NW5"),
+        ("", "Enter your postcode, like NW5 1TL"),
+        ("M1 1AE", "M1 is not one of its postcode districts"),
+    ],
+)
+def test_a_postcode_that_is_not_one_gets_a_clear_error(
+    client, voting_round, resident, typed, message
+):
+    client.force_login(resident)
+    response = client.post(f"/budgets/{voting_round.pk}/vote/", {"district": typed})
+    assert response.status_code == 200
+    assert "There is a problem" in _text(response) and message in _text(response)
