@@ -4,13 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import AmountField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 
-from .models import BallotType, BudgetRound, DeliveryItem, Project
+from .models import BallotType, BudgetRound, DeliveryStatus, Project
 from .services import LOCKED_ONCE_VOTING_OPENS, money, settings_locked
 
 # The follow-up question each ballot type asks, shown under its option (GOV.UK conditional reveal).
@@ -50,6 +51,7 @@ class RoundForm(forms.ModelForm):
             "description",
             "place",
             "budget",
+            "unspent_note",
             "ballot_type",
             "max_choices",
             "points",
@@ -62,11 +64,16 @@ class RoundForm(forms.ModelForm):
             "voting_closes_on",
         ]
         widgets = {
+            "unspent_note": forms.Textarea(attrs={"rows": 2}),
             "ballot_type": forms.RadioSelect,
             "rule": forms.RadioSelect,
             "completion": forms.RadioSelect,
         }
-        error_messages = {"title": {"required": _("Enter a title for the round")}}
+        labels = {"unspent_note": _("What happens to money not spent (optional)")}
+        error_messages = {
+            "title": {"required": _("Enter a title for the round")},
+            "unspent_note": {"max_length": _("Keep this to 500 characters or fewer")},
+        }
 
     follow_ups = FOLLOW_UPS
 
@@ -268,8 +275,79 @@ class VoterCodesForm(forms.Form):
     )
 
 
-class DeliveryForm(forms.ModelForm):
-    class Meta:
-        model = DeliveryItem
-        fields = ["status", "progress", "note"]
-        widgets = {"status": forms.RadioSelect}
+class DeliveryForm(forms.Form):
+    """A lead's dated update on a funded project, and its planned and actual dates."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=DeliveryStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the project's status")},
+    )
+    progress = WholeNumberField(
+        label=_("Progress"),
+        help_text=_("How much of the project is done, from 0 to 100."),
+        percent=True,
+        min_value=0,
+        max_value=100,
+        required_message=_("Enter the progress, from 0 to 100"),
+        invalid=_("Enter the progress as a whole number from 0 to 100, like 40"),
+        error_messages={
+            "min_value": _("Progress must be between 0 and 100"),
+            "max_value": _("Progress must be between 0 and 100"),
+        },
+    )
+    spent = AmountField(
+        label=_("Spent so far (optional)"),
+        help_text=_("Everything spent on the project to date, not just since the last update."),
+        required=False,
+        invalid=_("Enter the amount spent in pounds, like £8,000"),
+    )
+    note = forms.CharField(
+        label=_("What has happened since the last update?"),
+        help_text=_("Residents read this on the project's page and in their e-mail."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={
+            "required": _("Say what has happened since the last update"),
+            "max_length": _("Keep the update to 2,000 characters or fewer"),
+        },
+    )
+    photo = forms.ImageField(
+        label=_("Photo (optional)"),
+        help_text=_("A JPEG or PNG photo of the work, smaller than 10 MB."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+        error_messages={
+            "invalid_image": _("The photo must be a JPEG or PNG image"),
+            "invalid_extension": _("The photo must be a JPEG or PNG image"),
+        },
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png"])],
+    )
+    photo_alt = forms.CharField(
+        label=_("Describe the photo (needed with a photo)"),
+        help_text=_("For people who cannot see it, like ‘New trees planted along Malden Road’."),
+        max_length=300,
+        required=False,
+    )
+    planned_start = GovukDateField(label=_("Planned start"), required=False)
+    planned_end = GovukDateField(label=_("Planned finish"), required=False)
+    actual_start = GovukDateField(label=_("Actual start"), required=False)
+    actual_end = GovukDateField(label=_("Actual finish"), required=False)
+
+    def __init__(self, *args: Any, currency: str = "GBP", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if currency != "GBP":
+            self.fields["spent"].prefix = None
+            self.fields["spent"].label = _("Spent so far, in %(currency)s (optional)") % {
+                "currency": currency
+            }
+            self.fields["spent"].error_messages["invalid"] = _(
+                "Enter the amount spent as a number, like 8,000"
+            )
+
+
+class FollowForm(forms.Form):
+    follow = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")], coerce=lambda v: v == "yes", initial="yes"
+    )

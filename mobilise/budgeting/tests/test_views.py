@@ -142,7 +142,7 @@ def test_the_lead_closes_voting_and_everyone_sees_the_results(
     item = DeliveryItem.objects.get(project__title="Pocket park")
     client.force_login(lead)
     client.post(
-        f"/budgets/delivery/{item.pk}/",
+        f"/budgets/delivery/{item.pk}/update/",
         {"status": "in_progress", "progress": "40", "note": "Planting in March."},
     )
     page = _text(client.get(mission.get_absolute_url()))
