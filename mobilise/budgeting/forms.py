@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from mobilise.core.forms_fields import AmountField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 
-from .models import BallotType, BudgetRound, DeliveryStatus, Project
+from .models import BallotType, BudgetRound, DeliveryStatus, Phase, Project
 from .services import LOCKED_ONCE_VOTING_OPENS, money, settings_locked
+from .timetable import round_dates
 
 # The follow-up question each ballot type asks, shown under its option (GOV.UK conditional reveal).
 FOLLOW_UPS = {BallotType.K_APPROVAL.value: "max_choices", BallotType.CUMULATIVE.value: "points"}
@@ -118,9 +119,17 @@ class RoundEditForm(RoundForm):
             }
         self.locked = settings_locked(round_)
         if self.locked:
+            # Say why as the timetable has it: moved to voting but not open yet, open, or closed.
+            dates = round_dates(round_)
+            if dates.voting_not_yet_open:
+                why = _("Fixed because the round has moved to voting.")
+            elif round_.phase in (Phase.RESULTS, Phase.DELIVERY) or dates.voting_closed:
+                why = _("Fixed because voting has closed.")
+            else:
+                why = _("Fixed because voting has opened.")
             for name in LOCKED_ONCE_VOTING_OPENS:
                 self.fields[name].disabled = True
-                self.fields[name].help_text = _("Fixed because voting has opened.")
+                self.fields[name].help_text = why
 
 
 class ProposeForm(forms.Form):

@@ -327,7 +327,9 @@ def project_review(
     """An officer's decision: feasible with a cost, or rejected with a published reason."""
     if project.round.phase not in (Phase.IDEAS, Phase.REVIEW):
         raise ValidationError(
-            _("The ballot is fixed once voting opens, so ideas cannot be reviewed now.")
+            _(
+                "The ballot was fixed when the round moved to voting, so ideas cannot be reviewed now."
+            )
         )
     errors: dict[str, str] = {}
     if status == Project.Status.FEASIBLE and cost is None:

@@ -298,3 +298,39 @@ def test_a_postcode_that_is_not_one_gets_a_clear_error(
     response = client.post(f"/budgets/{voting_round.pk}/vote/", {"district": typed})
     assert response.status_code == 200
     assert "There is a problem" in _text(response) and message in _text(response)
+
+
+def test_the_results_say_what_happens_to_money_not_spent(
+    client, voting_round, resident, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(resident)
+    _vote(client, voting_round, "Pocket park")
+    client.post(f"/budgets/{voting_round.pk}/vote/check/")
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/budgets/{voting_round.pk}/phase/")
+    page = _text(client.get(f"/budgets/{voting_round.pk}/results/"))
+    assert "Money not spent" in page
+    assert "The council has not yet said what happens to money not spent." in page
+
+    # The lead says, on the round's own edit form (also once voting has closed).
+    edit = _text(client.get(f"/budgets/{voting_round.pk}/edit/"))
+    assert "What happens to money not spent (optional)" in edit
+    from .test_round_edit_pages import _post_data
+
+    voting_round.refresh_from_db()
+    response = client.post(
+        f"/budgets/{voting_round.pk}/edit/",
+        _post_data(
+            voting_round,
+            unspent_note="Money not spent returns to the council's highways budget.",
+        ),
+    )
+    assert response.status_code == 302, _text(response)
+    client.logout()
+    page = _text(client.get(f"/budgets/{voting_round.pk}/results/"))
+    assert "£100,000 budget" in page
+    assert "Money not spent returns to the council's highways budget." in page
+    assert "has not yet said" not in page
+    changes = _text(client.get(f"/budgets/{voting_round.pk}/changes/"))
+    assert "What happens to money not spent" in changes
