@@ -30,7 +30,7 @@ def test_the_edit_page_does_not_say_voting_has_opened_before_its_day(client, vot
     client.force_login(lead)
     page = _text(client.get(f"/budgets/{voting_round.pk}/edit/"))
     assert "Voting has opened" not in page and "voting has opened" not in page
-    assert f"The round has moved to voting" in page and f"Voting opens on {_day(opens)}" in page
+    assert "The round has moved to voting" in page and f"Voting opens on {_day(opens)}" in page
     assert page.count("Fixed because the round has moved to voting.") == 9
     # The round's own page agrees: voting soon, not open.
     round_page = _text(client.get(f"/budgets/{voting_round.pk}/"))
