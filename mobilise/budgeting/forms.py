@@ -179,6 +179,14 @@ class ReviewForm(forms.Form):
         max_length=2000,
     )
 
+    def __init__(self, *args: Any, currency: str = "GBP", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if currency != "GBP":  # rounds loaded from other countries' data sets
+            self.fields["cost"].prefix = None
+            self.fields["cost"].error_messages["invalid"] = _(
+                "Enter the cost as a number, like 8,000"
+            )
+
 
 class EligibilityForm(forms.Form):
     district = forms.CharField(

@@ -185,7 +185,7 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         "cost": project.cost,
         "reason": project.reason,
     }
-    form = ReviewForm(_data(request), initial=initial)
+    form = ReviewForm(_data(request), initial=initial, currency=round_.currency)
     open_for_review = round_.phase in (Phase.IDEAS, Phase.REVIEW)
     if request.method == "POST" and open_for_review and form.is_valid():
         try:
