@@ -14,7 +14,7 @@ from django.http import Http404
 from mobilise.missions.access import access_mission_for_edit, can_edit_mission, can_view_mission
 from mobilise.missions.models import Mission
 
-from .models import BudgetRound, DeliveryItem, Project
+from .models import BudgetRound, DeliveryItem, DeliveryUpdate, Project
 
 
 def can_run_round(user: Any, round_: BudgetRound) -> bool:
@@ -50,6 +50,28 @@ def access_project_for_review(user: Any, project_id: int) -> Project:
         raise Http404
     project.round = access_round_for_running(user, project.round_id)
     return project
+
+
+def access_delivery_item_for_view(user: Any, item_id: int) -> DeliveryItem:
+    """A funded project's delivery: public, as its round is."""
+    item = DeliveryItem.objects.select_related("project").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.project.round = access_round_for_view(user, item.project.round_id)
+    return item
+
+
+def access_delivery_photo(user: Any, update_id: int) -> DeliveryUpdate:
+    update = (
+        DeliveryUpdate.objects.select_related("item__project")
+        .filter(pk=update_id)
+        .exclude(photo="")
+        .first()
+    )
+    if update is None:
+        raise Http404
+    access_round_for_view(user, update.item.project.round_id)
+    return update
 
 
 def access_delivery_item_for_update(user: Any, item_id: int) -> DeliveryItem:

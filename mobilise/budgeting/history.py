@@ -23,6 +23,7 @@ from .models import BallotType, BudgetRound, Completion, Phase, RoundChange, Rul
 LABELS: dict[str, Promise] = {
     "title": gettext_lazy("Title"),
     "description": gettext_lazy("Description"),
+    "unspent_note": gettext_lazy("What happens to money not spent"),
     "ideas_close_on": gettext_lazy("Ideas close"),
     "voting_opens_on": gettext_lazy("Voting opens"),
     "voting_closes_on": gettext_lazy("Voting closes"),

@@ -106,6 +106,14 @@ class BudgetRound(BaseModel):
         default=True,
         help_text=_("Codes handed out for paper and in-person voting."),
     )
+    unspent_note = models.TextField(
+        _("what happens to money not spent"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Shown with the results, e.g. ‘Money not spent returns to the council’s highways budget’."
+        ),
+    )
     source_note = models.TextField(
         _("source of the data"),
         blank=True,
@@ -323,7 +331,11 @@ class DeliveryStatus(models.TextChoices):
 
 
 class DeliveryItem(BaseModel):
-    """A funded project being delivered."""
+    """A funded project being delivered.
+
+    ``status``, ``progress``, ``spent`` and ``note`` are the latest update's, kept here so that
+    lists read one row per project; the dated updates themselves (``DeliveryUpdate``) are the public
+    history. The planned and actual dates are the item's own, changed by a lead as plans change."""
 
     Status = DeliveryStatus
 
@@ -332,7 +344,12 @@ class DeliveryItem(BaseModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    spent = models.DecimalField(_("spent so far"), null=True, blank=True, **MONEY)
     note = models.TextField(_("latest news"), max_length=2000, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned finish"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual finish"), null=True, blank=True)
 
     class Meta:
         ordering = ["project__round", "project__position", "project__pk"]
@@ -343,10 +360,71 @@ class DeliveryItem(BaseModel):
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="deliveryitem_progress_range"
             ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True) | Q(spent__gte=0),
+                name="deliveryitem_spent_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"delivery of {self.project}"
+
+
+class DeliveryUpdate(BaseModel):
+    """One dated update on a funded project, as a lead posted it: kept as it was, never edited."""
+
+    Status = DeliveryStatus
+
+    item = models.ForeignKey(DeliveryItem, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=12, choices=DeliveryStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    spent = models.DecimalField(_("spent so far"), null=True, blank=True, **MONEY)
+    note = models.TextField(_("what has happened"), max_length=2000)
+    photo = models.FileField(_("photo"), upload_to="budgeting/delivery/%Y/%m/", blank=True)
+    photo_alt = models.CharField(_("photo description"), max_length=300, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("delivery update")
+        verbose_name_plural = _("delivery updates")
+        constraints = [
+            _choices_check("status", DeliveryStatus, "deliveryupdate_status_valid"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100),
+                name="deliveryupdate_progress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(spent__isnull=True) | Q(spent__gte=0),
+                name="deliveryupdate_spent_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""), name="deliveryupdate_photo_has_alt"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"update on {self.item.project} at {self.created_at:%Y-%m-%d}"
+
+
+class DeliverySubscription(models.Model):
+    """A signed-in resident who asked to get each new update on a funded project by e-mail."""
+
+    item = models.ForeignKey(DeliveryItem, on_delete=models.CASCADE, related_name="subscriptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery e-mail subscription")
+        verbose_name_plural = _("delivery e-mail subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="deliverysubscription_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} follows {self.item_id}"
 
 
 class ChangeKind(models.TextChoices):

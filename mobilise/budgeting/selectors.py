@@ -12,7 +12,16 @@ from mobilise.core import dates
 from mobilise.missions.models import Mission
 
 from . import history
-from .models import Ballot, BudgetRound, DeliveryItem, Phase, Project, Result, RoundChange
+from .models import (
+    Ballot,
+    BudgetRound,
+    DeliveryItem,
+    DeliveryUpdate,
+    Phase,
+    Project,
+    Result,
+    RoundChange,
+)
 
 
 def public_rounds() -> QuerySet[BudgetRound]:
@@ -119,6 +128,15 @@ def delivery_items(rounds: list[BudgetRound] | QuerySet[BudgetRound]) -> list[De
         .select_related("project", "project__round")
         .order_by("project__round", "project__position", "project__pk")
     )
+
+
+def delivery_timeline(item: DeliveryItem) -> list[DeliveryUpdate]:
+    """The project's dated updates, newest first: its public history."""
+    return list(item.updates.order_by("-created_at", "-pk"))
+
+
+def is_following(item: DeliveryItem, user: Any) -> bool:
+    return bool(user.is_authenticated) and item.subscriptions.filter(user=user).exists()
 
 
 @dataclass

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import history, timetable
+from . import emails, history, timetable
 from .models import (
     PHASE_ORDER,
     Ballot,
@@ -34,6 +34,8 @@ from .models import (
     BallotType,
     BudgetRound,
     DeliveryItem,
+    DeliverySubscription,
+    DeliveryUpdate,
     Phase,
     Project,
     Result,
@@ -41,6 +43,8 @@ from .models import (
 )
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+# A whole postcode with its spaces taken out: the district, then a digit and two letters.
+FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are read aloud and typed
 CODE_LENGTH = 10
 
@@ -50,6 +54,21 @@ def money(amount: Any, currency: str = "GBP") -> str:
     value = Decimal(amount)
     text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     return f"£{text}" if currency == "GBP" else f"{text} {currency}"
+
+
+def postcode_district(text: str) -> str | None:
+    """The district of a postcode as people type it: "NW5 1TL", "nw51tl" and "NW5" all give NW5.
+    None when the text is neither a postcode nor a district (so "NW5 1" is refused, not read as
+    NW51)."""
+    parts = text.upper().split()
+    if len(parts) == 2:  # typed with its space: the halves must each be right
+        return parts[0] if FULL_POSTCODE.match("".join(parts)) and len(parts[1]) == 3 else None
+    if len(parts) != 1:
+        return None
+    if POSTCODE_DISTRICT.match(parts[0]):
+        return parts[0]
+    match = FULL_POSTCODE.match(parts[0])
+    return match.group(1) if match else None
 
 
 # --- rounds and phases ---------------------------------------------------------------------------
@@ -128,7 +147,14 @@ def round_create(*, mission: Any, place: Any, user: Any, **fields: Any) -> Budge
 
 # Ballots cast under one budget or ballot type cannot be counted under another, and the people who
 # may vote must not change mid-vote: so these settle when voting opens.
-EDITABLE_ALWAYS = ("title", "description", "ideas_close_on", "voting_opens_on", "voting_closes_on")
+EDITABLE_ALWAYS = (
+    "title",
+    "description",
+    "unspent_note",
+    "ideas_close_on",
+    "voting_opens_on",
+    "voting_closes_on",
+)
 LOCKED_ONCE_VOTING_OPENS = {
     "place": gettext_lazy("The place cannot change once voting has opened"),
     "budget": gettext_lazy("The budget cannot change once voting has opened"),
@@ -199,7 +225,7 @@ def round_update(*, round_: BudgetRound, user: Any, **fields: Any) -> BudgetRoun
         raise TypeError(f"round_update() cannot change {', '.join(sorted(unknown))}")
     if "postcode_districts" in fields:
         fields["postcode_districts"] = normalise_districts(fields["postcode_districts"] or "")
-    for name in ("title", "description"):
+    for name in ("title", "description", "unspent_note"):
         if name in fields:
             fields[name] = (fields[name] or "").strip()
     # A plain mistake is reported without taking a lock...
@@ -301,7 +327,9 @@ def project_review(
     """An officer's decision: feasible with a cost, or rejected with a published reason."""
     if project.round.phase not in (Phase.IDEAS, Phase.REVIEW):
         raise ValidationError(
-            _("The ballot is fixed once voting opens, so ideas cannot be reviewed now.")
+            _(
+                "The ballot was fixed when the round moved to voting, so ideas cannot be reviewed now."
+            )
         )
     errors: dict[str, str] = {}
     if status == Project.Status.FEASIBLE and cost is None:
@@ -386,12 +414,12 @@ def check_eligibility(
         return Voter(key=f"code:{voter_code.pk}", code_id=voter_code.pk)
     if not round_.districts:
         raise ValidationError({"code": _("Enter the voter code you were given")})
-    district = re.sub(r"\s", "", district).upper()
-    if not district:
-        raise ValidationError({"district": _("Enter the first half of your postcode, like NW5")})
-    if not POSTCODE_DISTRICT.match(district):
+    if not district.strip():
+        raise ValidationError({"district": _("Enter your postcode, like NW5 1TL")})
+    district = postcode_district(district)
+    if district is None:
         raise ValidationError(
-            {"district": _("Enter the first half of your postcode only, like NW5")}
+            {"district": _("Enter a real postcode, like NW5 1TL, or its first half, like NW5")}
         )
     if district not in round_.districts:
         raise ValidationError(
@@ -570,21 +598,122 @@ def result_compute(*, round_: BudgetRound) -> Result:
     return result
 
 
-def delivery_update(
-    *, item: DeliveryItem, user: Any, status: str, progress: int, note: str
-) -> DeliveryItem:
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _delivery_errors(
+    *,
+    status: str,
+    progress: int,
+    note: str,
+    spent: Decimal | None,
+    photo: Any,
+    photo_alt: str,
+    planned_start: date | None,
+    planned_end: date | None,
+    actual_start: date | None,
+    actual_end: date | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if not 0 <= progress <= 100:
-        raise ValidationError({"progress": _("Progress must be between 0 and 100")})
-    if status == DeliveryItem.Status.DONE and progress != 100:
-        progress = 100
-    if status == DeliveryItem.Status.NOT_STARTED and progress:
-        raise ValidationError(
-            {"progress": _("A project that has not started has 0% progress; choose 'In progress'")}
+        errors["progress"] = _("Progress must be between 0 and 100")
+    elif status == DeliveryItem.Status.NOT_STARTED and progress:
+        errors["progress"] = _(
+            "A project that has not started has 0% progress; choose 'In progress'"
         )
-    item.status = status
-    item.progress = progress
-    item.note = note.strip()
+    if not note.strip():
+        errors["note"] = _("Say what has happened since the last update")
+    if spent is not None and spent < 0:
+        errors["spent"] = _("Enter the amount spent so far, £0 or more")
+    if photo and not photo_alt.strip():
+        errors["photo_alt"] = _("Describe the photo for people who cannot see it")
+    if photo and photo.size > PHOTO_MAX_BYTES:
+        errors["photo"] = _("The photo must be smaller than 10 MB")
+    if planned_start and planned_end and planned_end < planned_start:
+        errors["planned_end"] = _("The planned finish must be on or after the planned start")
+    if actual_start and actual_end and actual_end < actual_start:
+        errors["actual_end"] = _("The actual finish must be on or after the actual start")
+    if actual_start and actual_start > timetable.today():
+        errors["actual_start"] = _("The actual start cannot be in the future")
+    if actual_end and actual_end > timetable.today():
+        errors["actual_end"] = _("The actual finish cannot be in the future")
+    return errors
+
+
+def delivery_update(
+    *,
+    item: DeliveryItem,
+    user: Any,
+    status: str,
+    progress: int,
+    note: str,
+    spent: Decimal | None = None,
+    photo: Any = None,
+    photo_alt: str = "",
+    planned_start: date | None = None,
+    planned_end: date | None = None,
+    actual_start: date | None = None,
+    actual_end: date | None = None,
+    base_url: str = "",
+) -> DeliveryUpdate:
+    """Post a dated update on a funded project: it joins the project's public timeline, becomes the
+    project's latest status, and is e-mailed to everyone following the project.
+
+    A finished project is 100% done; the actual start and finish are filled in with today when the
+    update is the first to say the work has started or finished and no date was given."""
+    if status == DeliveryItem.Status.DONE:
+        progress = 100
+    photo_alt = photo_alt.strip()
+    errors = _delivery_errors(
+        status=status,
+        progress=progress,
+        note=note,
+        spent=spent,
+        photo=photo,
+        photo_alt=photo_alt,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        actual_start=actual_start,
+        actual_end=actual_end,
+    )
+    if errors:
+        raise ValidationError(errors)
+    started = status in (DeliveryItem.Status.IN_PROGRESS, DeliveryItem.Status.DONE)
+    if started and actual_start is None:
+        actual_start = item.actual_start or timetable.today()
+    if status == DeliveryItem.Status.DONE and actual_end is None:
+        actual_end = item.actual_end or timetable.today()
+    update = DeliveryUpdate(
+        item=item,
+        status=status,
+        progress=progress,
+        spent=spent,
+        note=note.strip(),
+        photo_alt=photo_alt if photo else "",
+        posted_by=user,
+    )
+    item.status, item.progress, item.spent, item.note = status, progress, spent, update.note
+    item.planned_start, item.planned_end = planned_start, planned_end
+    item.actual_start, item.actual_end = actual_start, actual_end
     item.full_clean()
     with transaction.atomic():
+        if photo:
+            update.photo.save(photo.name, photo, save=False)
+        update.full_clean()
+        update.save()
         item.save()
-    return item
+        emails.delivery_update_posted(update, base_url=base_url)
+    return update
+
+
+def delivery_follow(*, item: DeliveryItem, user: Any, follow: bool = True) -> bool:
+    """Start (or stop) e-mailing ``user`` each new update on ``item``. Returns whether they now
+    follow it; asking twice is harmless (the database keeps one subscription per person)."""
+    if not getattr(user, "email", ""):
+        raise ValidationError(_("Add an e-mail address to your account to get updates by e-mail."))
+    with transaction.atomic():
+        if follow:
+            DeliverySubscription.objects.get_or_create(item=item, user=user)
+        else:
+            DeliverySubscription.objects.filter(item=item, user=user).delete()
+    return follow

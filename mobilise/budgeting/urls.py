@@ -21,5 +21,9 @@ urlpatterns = [
     path("<int:round_id>/results/", views.results, name="results"),
     path("<int:round_id>/ballots.pb", views.ballots_pb, name="ballots_pb"),
     path("projects/<int:project_id>/review/", views.review, name="review"),
-    path("delivery/<int:item_id>/", views.delivery_edit, name="delivery_edit"),
+    # A funded project's delivery: its public timeline, a lead's update, e-mail updates, photos.
+    path("delivery/<int:item_id>/", views.delivery, name="delivery"),
+    path("delivery/<int:item_id>/update/", views.delivery_edit, name="delivery_edit"),
+    path("delivery/<int:item_id>/follow/", views.delivery_follow, name="delivery_follow"),
+    path("delivery/updates/<int:update_id>/photo/", views.delivery_photo, name="delivery_photo"),
 ]

@@ -5,12 +5,13 @@ What has been answered so far is kept in the session under the round's id; the b
 written only when it is cast.
 """
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,13 +24,14 @@ from .forms import (
     BallotForm,
     DeliveryForm,
     EligibilityForm,
+    FollowForm,
     ProposeForm,
     ReviewForm,
     RoundEditForm,
     RoundForm,
     VoterCodesForm,
 )
-from .models import BallotType, BudgetRound, DeliveryStatus, Phase, Project
+from .models import BallotType, BudgetRound, Phase, Project
 
 
 def _data(request: HttpRequest) -> Any:
@@ -183,7 +185,7 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
         "cost": project.cost,
         "reason": project.reason,
     }
-    form = ReviewForm(_data(request), initial=initial)
+    form = ReviewForm(_data(request), initial=initial, currency=round_.currency)
     open_for_review = round_.phase in (Phase.IDEAS, Phase.REVIEW)
     if request.method == "POST" and open_for_review and form.is_valid():
         try:
@@ -416,33 +418,102 @@ def ballots_pb(request: HttpRequest, round_id: int) -> HttpResponse:
     return response
 
 
+def delivery(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A funded project's delivery, for anyone: its dates, latest status and every dated update."""
+    item = access.access_delivery_item_for_view(request.user, item_id)
+    round_ = item.project.round
+    return _render(
+        request,
+        "budgeting/delivery.html",
+        {
+            "item": item,
+            "round": round_,
+            "updates": selectors.delivery_timeline(item),
+            "following": selectors.is_following(item, request.user),
+            "signed_in": request.user.is_authenticated,
+            "can_run": access.can_run_round(request.user, round_),
+        },
+    )
+
+
+def delivery_photo(request: HttpRequest, update_id: int) -> FileResponse:
+    update = access.access_delivery_photo(request.user, update_id)
+    try:
+        handle = update.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=Path(update.photo.name).name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delivery_follow(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Get (or stop getting) each new update on a funded project by e-mail."""
+    item = access.access_delivery_item_for_view(request.user, item_id)
+    following = selectors.is_following(item, request.user)
+    error = None
+    if request.method == "POST":
+        form = FollowForm(request.POST)
+        follow = form.cleaned_data["follow"] if form.is_valid() else not following
+        try:
+            services.delivery_follow(item=item, user=request.user, follow=follow)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            done = (
+                _("You will get an e-mail when %(title)s is updated.")
+                if follow
+                else _("You will no longer get e-mails about %(title)s.")
+            )
+            messages.success(request, done % {"title": item.project.title})
+            return redirect("budgeting:delivery", item.pk)
+    return _render(
+        request,
+        "budgeting/delivery_follow.html",
+        {"item": item, "round": item.project.round, "following": following, "error": error},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def delivery_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A lead posts a dated update on a funded project (and keeps its dates right)."""
     item = access.access_delivery_item_for_update(request.user, item_id)
-    form = (
-        DeliveryForm(_data(request), instance=item)
-        if request.method == "POST"
-        else DeliveryForm(instance=item)
+    round_ = item.project.round
+    initial = {
+        "status": item.status,
+        "progress": item.progress,
+        "spent": item.spent,
+        "planned_start": item.planned_start,
+        "planned_end": item.planned_end,
+        "actual_start": item.actual_start,
+        "actual_end": item.actual_end,
+    }
+    form = DeliveryForm(
+        _data(request),
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+        currency=round_.currency,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.delivery_update(
-                item=item,
-                user=request.user,
-                status=form.cleaned_data["status"],
-                progress=form.cleaned_data["progress"],
-                note=form.cleaned_data["note"],
+                item=item, user=request.user, base_url=_base_url(request), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(
-                request, _("Delivery updated for %(title)s") % {"title": item.project.title}
+                request, _("Update posted for %(title)s") % {"title": item.project.title}
             )
-            return redirect("budgeting:results", item.project.round_id)
+            return redirect("budgeting:delivery", item.pk)
     return _render(
         request,
         "budgeting/delivery_edit.html",
-        {"item": item, "round": item.project.round, "form": form, "statuses": DeliveryStatus},
+        {"item": item, "round": round_, "form": form},
     )
+
+
+def _base_url(request: HttpRequest) -> str:
+    """For links in e-mails: where this site is, as the person reached it."""
+    return request.build_absolute_uri("/").rstrip("/")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.forms_fields import AmountField, DecimalNumberField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.missions.models import Mission, Outcome, TheoryOfChangeNode
 from mobilise.places.models import Place
@@ -22,22 +23,24 @@ _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 def _amount(
-    label: str, *, required: bool = True, help_text: str = "", **kwargs: Any
+    label: str, *, required: bool = True, help_text: str = "", money: bool = False, **kwargs: Any
 ) -> forms.DecimalField:
-    return forms.DecimalField(
+    """A quantity ("1,200", "12.5") or, with ``money``, an amount in pounds ("£8,000"): typed as
+    people type them (core's number fields strip the commas, spaces and pound sign)."""
+    field = AmountField if money else DecimalNumberField
+    return field(
         label=label,
         required=required,
         max_digits=12,
         decimal_places=2,
         help_text=help_text,
         # The services give the plain message for a negative or zero amount, so no min_value here.
-        error_messages={
-            "required": _("Enter an amount"),
-            "invalid": _("Enter a number, like 200 or 12.5"),
-            "max_digits": _("Enter a smaller number"),
-            "max_decimal_places": _("Enter a number with at most 2 decimal places"),
-            "max_whole_digits": _("Enter a smaller number"),
-        },
+        required_message=_("Enter an amount"),
+        invalid=(
+            _("Enter an amount in pounds, like £8,000")
+            if money
+            else _("Enter a number, like 200 or 12.5")
+        ),
         **kwargs,
     )
 
@@ -198,11 +201,13 @@ class PledgeForm(forms.Form):
     money_value = _amount(
         _("Money pledged, in pounds (optional)"),
         required=False,
+        money=True,
         help_text=_("Only if the pledge includes money"),
     )
     in_kind_value = _amount(
         _("In-kind value, in pounds (optional)"),
         required=False,
+        money=True,
         help_text=_("What the time, space or goods would cost to buy, if you know"),
     )
 
@@ -466,10 +471,10 @@ class OpportunityForm(forms.Form):
         error_messages={"required": _("Enter where volunteers should go")},
     )
     dbs_check_required = forms.BooleanField(label=_("Volunteers need a DBS check"), required=False)
-    minimum_age = forms.IntegerField(
+    minimum_age = WholeNumberField(
         label=_("Minimum age (optional)"),
         required=False,
-        error_messages={"invalid": _("Enter the minimum age as a whole number, like 16")},
+        invalid=_("Enter the minimum age as a whole number, like 16"),
     )
     requirements = forms.CharField(
         label=_("Anything else volunteers need (optional)"),
@@ -530,12 +535,10 @@ class SessionForm(forms.Form):
         help_text=_("For example, 13:00"),
         error_messages={"required": _("Enter the end time")},
     )
-    capacity = forms.IntegerField(
+    capacity = WholeNumberField(
         label=_("Number of places"),
-        error_messages={
-            "required": _("Enter the number of places"),
-            "invalid": _("Enter the number of places as a whole number, like 12"),
-        },
+        required_message=_("Enter the number of places"),
+        invalid=_("Enter the number of places as a whole number, like 12"),
     )
 
     def datetimes(self) -> tuple[dt.datetime, dt.datetime]:

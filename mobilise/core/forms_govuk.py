@@ -18,6 +18,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .forms_fields import TypedNumberMixin
+
 
 class GovukDateWidget(forms.MultiWidget):
     """Day / month / year boxes, as the GOV.UK date input pattern asks (not a browser date picker)."""
@@ -218,6 +220,11 @@ def field_params(bf: forms.BoundField, **overrides: Any) -> dict[str, Any]:
         )
     if input_type == "email":
         params.update({"autocomplete": "email", "spellcheck": False})
+    if isinstance(bf.field, TypedNumberMixin):
+        # A number box sized for a number, with "£" in front of an amount in pounds.
+        params.update({"classes": "govuk-input--width-10", "spellcheck": False})
+        if getattr(bf.field, "prefix", None):
+            params["prefix"] = {"text": bf.field.prefix}
     return {"kind": "input", "params": {**params, **overrides}}
 
 

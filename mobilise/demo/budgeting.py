@@ -28,6 +28,7 @@ from mobilise.budgeting.models import (
     BallotChoice,
     BudgetRound,
     DeliveryItem,
+    DeliveryUpdate,
     Phase,
     Project,
     Result,
@@ -138,6 +139,7 @@ def _voting_round(mission: Mission, place: Place) -> None:
         description="£150,000 to clean Camden's air and make its streets greener. Choose the "
         "projects you want, up to the budget. Votes are counted with the Method of Equal Shares.",
         budget=Decimal(150_000),
+        unspent_note="Money not spent returns to the council's highways budget.",
         phase=Phase.VOTING,
         ideas_close_on=today - dt.timedelta(days=35),
         voting_opens_on=today - dt.timedelta(days=7),
@@ -201,6 +203,15 @@ def _closed_round(mission: Mission, place: Place) -> None:
         )
         item.status, item.progress, item.note = status, progress, note
     DeliveryItem.objects.bulk_update(items, ["status", "progress", "note"])
+    # Each started project's timeline has the update that says so (illustrative, like the figures).
+    DeliveryUpdate.objects.filter(item__in=items).delete()
+    DeliveryUpdate.objects.bulk_create(
+        [
+            DeliveryUpdate(item=i, status=i.status, progress=i.progress, note=i.note)
+            for i in items
+            if i.note
+        ]
+    )
 
 
 def demo_budgeting() -> None:

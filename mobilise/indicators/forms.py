@@ -1,7 +1,6 @@
 """Forms for the indicator pages: the place and breakdown chooser, the index filters and the
 target form. They parse input; ``services.target_set`` decides and saves."""
 
-import math
 import re
 from typing import Any
 
@@ -9,41 +8,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.forms_fields import FloatNumberField, WholeNumberField
+
 from .models import Series, Target
 
 MAX_MILESTONES = 10
 
 
-class NumberField(forms.FloatField):
-    """A number as people type it: "1,234.5", " 45 " and "-3" are all fine; nan and inf are not."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, invalid: str, required_message: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = invalid
-        if required_message:
-            self.error_messages["required"] = required_message
-        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
-
-    def to_python(self, value: Any) -> float | None:
-        if isinstance(value, str):
-            value = re.sub(r"[\s,]", "", value)
-        result = super().to_python(value)
-        if result is not None and not math.isfinite(result):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return result
-
-
-class YearField(forms.IntegerField):
-    widget = forms.TextInput
-
-    def __init__(self, *, invalid: str, required_message: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = invalid
-        if required_message:
-            self.error_messages["required"] = required_message
-        self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
+# Numbers as people type them ("1,234.5", " 45 "), through core's shared number fields.
+NumberField = FloatNumberField
+YearField = WholeNumberField
 
 
 class IndicatorFilterForm(forms.Form):

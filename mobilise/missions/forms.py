@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.forms_fields import WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.places.models import Place
 
@@ -141,7 +142,7 @@ class MissionForm(forms.Form):
         help_text=_("Leave a blank line between paragraphs."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    horizon_year = forms.IntegerField(
+    horizon_year = WholeNumberField(
         label=_("Horizon year"),
         help_text=_("The year the mission aims to achieve its ambition, for example 2035"),
         min_value=Mission.HORIZON_MIN,

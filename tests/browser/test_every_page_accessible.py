@@ -15,6 +15,7 @@ NOT_HTML = {
     "coalition:opportunities_csv",
     "coalition:session_calendar",
     "budgeting:ballots_pb",
+    "budgeting:delivery_photo",
     "assurance:pack_pdf",
     "assurance:paper_download",
     "deliberation:votes_json",

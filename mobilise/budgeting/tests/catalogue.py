@@ -6,6 +6,8 @@ PUBLIC: set[str] = {
     "budgeting:round_changes",
     "budgeting:results",
     "budgeting:ballots_pb",
+    "budgeting:delivery",
+    "budgeting:delivery_photo",
 }
 # Anyone signed in may propose and vote; the pages say when the round's phase does not allow it.
 SIGNED_IN: set[str] = {
@@ -14,6 +16,7 @@ SIGNED_IN: set[str] = {
     "budgeting:ballot",
     "budgeting:check",
     "budgeting:voted",
+    "budgeting:delivery_follow",
 }
 # The mission's leads run the round.
 PROTECTED: set[str] = {
@@ -30,6 +33,8 @@ def build(world: dict) -> dict:
     """A round whose vote has closed and been counted, with an idea left off the ballot, and a
     history: the lead moved the closing date and the description, then closed voting."""
     from datetime import date
+
+    from django.core.files.base import ContentFile
 
     from mobilise.budgeting import services
     from mobilise.budgeting.models import Ballot, BallotChoice, Phase, Project
@@ -57,7 +62,28 @@ def build(world: dict) -> dict:
     )
     services.round_move_phase(round_=round_, user=world["lead"], to=Phase.RESULTS)
     services.result_compute(round_=round_)
-    return {"budget_round": round_, "budget_project": funded, "delivery_item": funded.delivery}
+    update = services.delivery_update(
+        item=funded.delivery,
+        user=world["lead"],
+        status="in_progress",
+        progress=30,
+        note="The first twelve trees are in.",
+        photo=ContentFile(PNG, name="trees.png"),
+        photo_alt="Young trees in a row along a pavement",
+    )
+    return {
+        "budget_round": round_,
+        "budget_project": funded,
+        "delivery_item": funded.delivery,
+        "delivery_update": update,
+    }
+
+
+# The smallest PNG there is: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 
 def url_values(world: dict) -> dict:
@@ -66,4 +92,5 @@ def url_values(world: dict) -> dict:
         "round_id": world["budget_round"].pk,
         "project_id": world["budget_project"].pk,
         "item_id": world["delivery_item"].pk,
+        "update_id": world["delivery_update"].pk,
     }

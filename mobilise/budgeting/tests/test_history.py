@@ -233,7 +233,7 @@ def test_opening_voting_before_its_published_day_warns(client, reviewed_round, l
         f"Voting is published to open on {day}. Residents will not be able to vote until then."
         in page
     )
-    assert "The ballot is fixed when voting opens" in page  # the existing rules still say so
+    assert "The ballot is fixed when the round moves to voting" in page  # the rules still say so
 
 
 def test_opening_voting_on_its_day_does_not_warn(client, reviewed_round, lead):

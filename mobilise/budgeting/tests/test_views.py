@@ -142,7 +142,7 @@ def test_the_lead_closes_voting_and_everyone_sees_the_results(
     item = DeliveryItem.objects.get(project__title="Pocket park")
     client.force_login(lead)
     client.post(
-        f"/budgets/delivery/{item.pk}/",
+        f"/budgets/delivery/{item.pk}/update/",
         {"status": "in_progress", "progress": "40", "note": "Planting in March."},
     )
     page = _text(client.get(mission.get_absolute_url()))
@@ -225,3 +225,112 @@ def test_admin_lists_rounds_and_keeps_ballots_secret(client, voting_round, resid
     ballot = Ballot.objects.get()
     page = _text(client.get(f"/admin/budgeting/ballot/{ballot.pk}/change/"))
     assert "Trees on Malden Road" not in page and resident.email not in page
+
+
+def test_amounts_and_numbers_are_taken_as_people_type_them(
+    client, mission, ideas_round, lead, resident
+):
+    """A lead types "£8,000" for a cost, "£50,000" for a budget and "3,000" for points."""
+    idea = ProjectFactory(round=ideas_round, title="Benches", status=Project.Status.PROPOSED)
+    idea.cost = None
+    idea.save()
+    client.force_login(lead)
+    response = client.post(
+        f"/budgets/projects/{idea.pk}/review/", {"status": "feasible", "cost": "£8,000"}
+    )
+    assert response.status_code == 302, _text(response)
+    idea.refresh_from_db()
+    assert idea.cost == 8000
+    assert "£8,000" in _text(client.get(f"/budgets/{ideas_round.pk}/"))
+
+    response = client.post(
+        f"/budgets/projects/{idea.pk}/review/", {"status": "feasible", "cost": "a lot"}
+    )
+    assert "There is a problem" in _text(response)
+    assert "Enter the cost in pounds, like £8,000" in _text(response)
+    assert 'value="a lot"' in _text(response)  # nothing typed is lost
+
+    response = client.post(
+        f"/budgets/missions/{mission.slug}/new/",
+        {
+            "title": "Play streets",
+            "place": str(ideas_round.place_id),
+            "budget": "£50,000",
+            "ballot_type": "cumulative",
+            "points": "3,000",
+            "rule": "mes",
+            "completion": "add1",
+            "postcode_districts": "NW5",
+            "allow_voter_codes": "on",
+        },
+    )
+    assert response.status_code == 302, _text(response)
+    created = mission.budget_rounds.get(title="Play streets")
+    assert created.budget == 50_000 and created.points == 3000
+
+
+@pytest.mark.parametrize("typed", ["NW5 1TL", "nw51tl", " nw5  1tl ", "NW5", "nw5"])
+def test_a_full_postcode_in_any_case_and_spacing_shows_a_resident_may_vote(
+    client, voting_round, resident, typed
+):
+    client.force_login(resident)
+    response = client.post(f"/budgets/{voting_round.pk}/vote/", {"district": typed})
+    assert response.status_code == 302, _text(response)
+    assert response["Location"] == f"/budgets/{voting_round.pk}/vote/choices/"
+    _vote(client, voting_round, "Pocket park", district=typed)
+    assert client.post(f"/budgets/{voting_round.pk}/vote/check/").status_code == 302
+    assert Ballot.objects.get(round=voting_round).postcode_district == "NW5"
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("banana", "Enter a real postcode, like NW5 1TL, or its first half, like NW5"),
+        ("NW5 1", "Enter a real postcode, like NW5 1TL, or its first half, like NW5"),
+        ("", "Enter your postcode, like NW5 1TL"),
+        ("M1 1AE", "M1 is not one of its postcode districts"),
+    ],
+)
+def test_a_postcode_that_is_not_one_gets_a_clear_error(
+    client, voting_round, resident, typed, message
+):
+    client.force_login(resident)
+    response = client.post(f"/budgets/{voting_round.pk}/vote/", {"district": typed})
+    assert response.status_code == 200
+    assert "There is a problem" in _text(response) and message in _text(response)
+
+
+def test_the_results_say_what_happens_to_money_not_spent(
+    client, voting_round, resident, lead, django_capture_on_commit_callbacks
+):
+    client.force_login(resident)
+    _vote(client, voting_round, "Pocket park")
+    client.post(f"/budgets/{voting_round.pk}/vote/check/")
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/budgets/{voting_round.pk}/phase/")
+    page = _text(client.get(f"/budgets/{voting_round.pk}/results/"))
+    assert "Money not spent" in page
+    assert "The council has not yet said what happens to money not spent." in page
+
+    # The lead says, on the round's own edit form (also once voting has closed).
+    edit = _text(client.get(f"/budgets/{voting_round.pk}/edit/"))
+    assert "What happens to money not spent (optional)" in edit
+    from .test_round_edit_pages import _post_data
+
+    voting_round.refresh_from_db()
+    response = client.post(
+        f"/budgets/{voting_round.pk}/edit/",
+        _post_data(
+            voting_round,
+            unspent_note="Money not spent returns to the council's highways budget.",
+        ),
+    )
+    assert response.status_code == 302, _text(response)
+    client.logout()
+    page = _text(client.get(f"/budgets/{voting_round.pk}/results/"))
+    assert "£100,000 budget" in page
+    assert "Money not spent returns to the council's highways budget." in page
+    assert "has not yet said" not in page
+    changes = _text(client.get(f"/budgets/{voting_round.pk}/changes/"))
+    assert "What happens to money not spent" in changes

@@ -712,3 +712,35 @@ def test_a_pledge_page_lists_updates_with_and_without_evidence(client, mission, 
     assert "None given" in page
     assert 'href="https://example.org/r"' in page
     assert "no such element" not in page
+
+
+def test_a_pledge_takes_amounts_as_people_type_them(
+    client, mission, business, partner, member, places
+):
+    client.force_login(partner)
+    response = client.post(
+        "/coalition/missions/clean-air/pledges/new/",
+        _pledge_data(
+            pledger=str(business.pk),
+            quantity="1,200",
+            money_value="£8,000",
+            in_kind_value="3,000",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()
+    pledge = Pledge.objects.get()
+    assert (pledge.quantity, pledge.money_value, pledge.in_kind_value) == (1200, 8000, 3000)
+
+
+def test_a_pledge_with_a_nonsense_amount_says_what_to_type(
+    client, mission, business, partner, member
+):
+    client.force_login(partner)
+    _assert_form_error(
+        client.post(
+            "/coalition/missions/clean-air/pledges/new/",
+            _pledge_data(pledger=str(business.pk), money_value="eight grand"),
+        ),
+        "Enter an amount in pounds, like £8,000",
+    )
+    assert not Pledge.objects.exists()

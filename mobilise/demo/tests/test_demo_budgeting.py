@@ -37,3 +37,9 @@ def test_demo_rounds_cover_every_phase_and_show_a_real_mes_outcome():
     )
     assert funded == official
     assert DeliveryItem.objects.filter(project__round=real).count() == len(official)
+    # Every started project has its update on its timeline, once however often the demo runs.
+    started = DeliveryItem.objects.filter(project__round=real).exclude(status="not_started")
+    assert started.exists()
+    assert all(item.updates.count() == 1 for item in started)
+    voting = BudgetRound.objects.get(mission__slug="camden-clean-air")
+    assert "highways budget" in voting.unspent_note
