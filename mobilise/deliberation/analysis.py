@@ -83,11 +83,15 @@ def result_to_json(result: OpinionResult) -> dict[str, Any]:
     labels = result.labels
     votes = result.group_votes
     groups = []
+    participant_ids = result.participant_ids
     for g in range(result.n_groups):
         groups.append(
             {
                 "index": g,
                 "size": int((labels == g).sum()),
+                # Who is in the group (participant ids, ascending), so each person can be told
+                # their own group; pages never show anyone else's.
+                "members": sorted(_int(p) for p in participant_ids[labels == g]),
                 "repness": [
                     {
                         "statement": _int(r.statement),

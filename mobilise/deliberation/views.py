@@ -305,7 +305,8 @@ def statement_create(request: HttpRequest, conversation_id: int) -> HttpResponse
 
 def results(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = access.access_conversation_for_view(request.user, conversation_id)
-    found = selectors.results(conversation)
+    participant = selectors.participant_for(conversation, request.user, _cookie_key(request))
+    found = selectors.results(conversation, participant)
     if found.stale and not conversation.recompute_pending:
         # A vote that raced the last recompute (it read the flag as set just before the task
         # cleared it) would otherwise wait for the next vote: reading stale results queues one.
