@@ -125,6 +125,50 @@ def next_statement(
     return Statement.objects.get(pk=chosen)
 
 
+def upcoming_statements(
+    conversation: Conversation,
+    participant: Participant | None,
+    analysis: Analysis | None = None,
+    *,
+    count: int = 5,
+    exclude: tuple[int, ...] | list[int] = (),
+) -> list[Statement]:
+    """The next few statements to vote on, by the same routing as ``next_statement``.
+
+    For the vote card's script, which shows the next statement from this list as soon as a vote
+    is clicked, while the vote is still on its way. ``exclude`` names the statements the page
+    already holds (shown, or voted on but not yet recorded). Drawn without replacement.
+    """
+    candidates = Statement.objects.filter(
+        conversation=conversation, status=Statement.Status.ACCEPTED
+    ).exclude(pk__in=list(exclude))
+    voted = 0
+    if participant is not None:
+        done = Vote.objects.filter(participant=participant).values("statement_id")
+        voted = done.count()
+        candidates = candidates.exclude(pk__in=done)
+    rng = _rng(participant, voted)
+    priorities = (analysis.result.get("statements", {}) if analysis else {}) or {}
+    counted = list(candidates.annotate(n=Count("votes")).values_list("pk", "n"))
+    if priorities:
+        ids = [pk for pk, _n in counted]
+        known = [priorities[str(i)]["priority"] for i in ids if str(i) in priorities]
+        top = max(known, default=1.0) or 1.0
+        weights = [
+            max(priorities[str(i)]["priority"], 1e-9) if str(i) in priorities else top for i in ids
+        ]
+        chosen = []
+        while ids and len(chosen) < count:
+            at = rng.choices(range(len(ids)), weights=weights, k=1)[0]
+            chosen.append(ids.pop(at))
+            weights.pop(at)
+    else:
+        # Fewest votes first, ties in a random order.
+        chosen = [pk for _n, _r, pk in sorted((n, rng.random(), pk) for pk, n in counted)][:count]
+    found = Statement.objects.in_bulk(chosen)
+    return [found[pk] for pk in chosen]
+
+
 @dataclass
 class Progress:
     voted: int

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _results(client, conversation) -> str:
-    return " ".join(client.get(f"/conversations/{conversation.pk}/results/").content.decode().split())
+    return " ".join(
+        client.get(f"/conversations/{conversation.pk}/results/").content.decode().split()
+    )
 
 
 def _light_voters(conversation, people: int, votes_each: int) -> None:
