@@ -253,7 +253,7 @@ def results(conversation: Conversation, participant: Participant | None = None) 
         .count()
     )
     own_votes = None
-    if participant is not None:
+    if participant is not None and not participant.hidden:
         own_votes = Vote.objects.filter(participant=participant).count() or None
     if analysis is None:
         return Results(
@@ -282,7 +282,7 @@ def results(conversation: Conversation, participant: Participant | None = None) 
     own_group = None
     for g in data.get("groups", []):
         view = GroupView(index=g["index"], label=GROUP_LETTERS[g["index"]], size=g["size"])
-        if participant is not None and not participant.hidden and _is_member(g, participant.pk):
+        if participant is not None and own_votes and _is_member(g, participant.pk):
             own_group = view
         for r in g["repness"]:
             if r["statement"] not in text:
@@ -346,6 +346,7 @@ def results(conversation: Conversation, participant: Participant | None = None) 
         points=data.get("map", {}).get("points", []),
         sampled=data.get("map", {}).get("sampled", False),
         analysed=data.get("participants", 0),
+        min_votes=data.get("min_votes", MIN_VOTES),
         grouped=sum(g.size for g in groups),
         own_group=own_group,
         own_votes=own_votes,

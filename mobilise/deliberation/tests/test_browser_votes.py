@@ -64,7 +64,7 @@ def test_twenty_fast_clicks_on_a_slow_connection_are_twenty_votes(
 
     status = page.locator("#vote [role=status]")
     expect(status).to_have_text("Saving your vote…")
-    expect(status).to_have_text("You have voted on 20 of 25 statements.", timeout=60_000)
+    expect(status).to_have_text("You have voted on 20 of 25 statements.", timeout=90_000)
     assert page.evaluate("() => window.sawBusy")
 
     participant = Participant.objects.get(conversation=big_conversation)

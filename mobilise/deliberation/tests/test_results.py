@@ -99,3 +99,27 @@ def test_an_older_snapshot_without_members_still_shows(client, conversation):
     html = _results(client, conversation)
     assert "What group A thinks" in html and "You are in group" not in html
     assert me.votes.count() == 8
+
+
+def test_with_fewer_statements_than_the_threshold_the_page_quotes_the_real_one(client, mission):
+    from .factories import ConversationFactory, StatementFactory
+
+    conversation = ConversationFactory(mission=mission)
+    for n in range(MIN_VOTES - 2):
+        StatementFactory(conversation=conversation, text=f"Short conversation statement {n}")
+    two_camps(conversation, 20)
+    recompute_analysis.call(conversation_id=conversation.pk)
+    html = _results(client, conversation)
+    assert (
+        f"People are grouped once they have voted on at least {MIN_VOTES - 2} statements." in html
+    )
+
+
+def test_a_hidden_participant_is_not_told_a_group(client, conversation):
+    two_camps(conversation, 30)
+    me = _vote_on_everything(client, conversation)
+    me.hidden = True
+    me.save()
+    recompute_analysis.call(conversation_id=conversation.pk)
+    html = _results(client, conversation)
+    assert "You are in group" not in html and "not in an opinion group" not in html
