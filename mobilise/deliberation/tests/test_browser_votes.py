@@ -28,13 +28,19 @@ def big_conversation(mission):
     return conversation
 
 
-def _slow_network(page, latency_ms: int = 600) -> None:
+def _slow_network(page, latency_ms: int = 600, *, offline: bool = False):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send(
         "Network.emulateNetworkConditions",
-        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+        {
+            "offline": offline,
+            "latency": latency_ms,
+            "downloadThroughput": -1,
+            "uploadThroughput": -1,
+        },
     )
+    return cdp
 
 
 def test_twenty_fast_clicks_on_a_slow_connection_are_twenty_votes(
@@ -94,3 +100,32 @@ def test_without_javascript_the_vote_is_a_plain_form(
     participant = Participant.objects.get(conversation=big_conversation)
     assert sorted(participant.votes.values_list("value", flat=True)) == [-1, 0, 1]
     context.close()
+
+
+def test_a_vote_that_cannot_be_saved_comes_back_with_the_reason(
+    live_server, live_settings, page, axe, big_conversation
+):
+    page.goto(live_server.url + big_conversation.get_absolute_url())
+    page.wait_for_load_state()
+    text = page.locator("#statement-text").inner_text()
+    cdp = _slow_network(page, 0, offline=True)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    # Tried again, then given back: the same statement, live buttons, and the reason.
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Your vote could not be saved. Check your connection and vote on this statement again.",
+        timeout=15_000,
+    )
+    expect(page.locator("#statement-text")).to_have_text(text)
+    expect(page.get_by_role("button", name="Agree", exact=True)).to_be_enabled()
+    assert not Vote.objects.exists()
+    axe(page)
+
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#vote [role=status]")).to_have_text(
+        "You have voted on 1 of 25 statements."
+    )
+    assert Vote.objects.get().statement.text == text
