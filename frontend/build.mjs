@@ -22,7 +22,7 @@ writeFileSync(join(out, "main.css"), css.css);
 // a chart or a map. Chart.js and Leaflet, shared between those, are split into dist/chunks/.
 await build({
   entryPoints: Object.fromEntries(
-    ["main", "place-map", "indicator-chart", "choropleth", "coalition-main"].map((name) => [
+    ["main", "place-map", "indicator-chart", "choropleth", "coalition-main", "vote-card"].map((name) => [
       name,
       join(root, `frontend/js/${name}.mjs`),
     ]),

@@ -27,6 +27,7 @@ const ENHANCEMENTS = [
   ["indicator-chart", ["mobilise-indicator-chart"]],
   ["choropleth", ["mobilise-choropleth"]],
   ["coalition-main", ["mobilise-coalition-chart", "mobilise-coalition-map"]],
+  ["vote-card", ["mobilise-vote-card"]],
 ];
 
 function has(module) {

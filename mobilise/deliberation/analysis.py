@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from mobilise.engines.opinion import OpinionEngine, OpinionResult, VoteMatrix
+from mobilise.engines.opinion import MIN_VOTES, OpinionEngine, OpinionResult, VoteMatrix
 
 from .models import Conversation, Statement, Vote
 
@@ -58,7 +58,11 @@ def analyse(conversation: Conversation, *, seed: int = 0) -> tuple[dict[str, Any
     if matrix.nnz == 0 or matrix.shape[0] < 2 or matrix.shape[1] < 1:
         return empty_result(), counted
     result = OpinionEngine(random_state=seed).fit(matrix).result_
-    return result_to_json(result), counted
+    found = result_to_json(result)
+    # The votes that get a person grouped: the engine's MIN_VOTES, capped (as the engine caps
+    # it) at the number of statements anyone has voted on. The results page quotes it.
+    found["min_votes"] = min(MIN_VOTES, int(np.unique(matrix.indices).size))
+    return found, counted
 
 
 def empty_result() -> dict[str, Any]:
@@ -83,11 +87,15 @@ def result_to_json(result: OpinionResult) -> dict[str, Any]:
     labels = result.labels
     votes = result.group_votes
     groups = []
+    participant_ids = result.participant_ids
     for g in range(result.n_groups):
         groups.append(
             {
                 "index": g,
                 "size": int((labels == g).sum()),
+                # Who is in the group (participant ids, ascending), so each person can be told
+                # their own group; pages never show anyone else's.
+                "members": sorted(_int(p) for p in participant_ids[labels == g]),
                 "repness": [
                     {
                         "statement": _int(r.statement),

@@ -1,5 +1,6 @@
 """Reads for conversation pages: the next statement to vote on, the latest analysis, counts."""
 
+import bisect
 import hashlib
 import random
 import secrets
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+
+from mobilise.engines.opinion import MIN_VOTES
 
 from .models import Analysis, Conversation, Participant, Statement, Vote
 
@@ -122,6 +125,50 @@ def next_statement(
     return Statement.objects.get(pk=chosen)
 
 
+def upcoming_statements(
+    conversation: Conversation,
+    participant: Participant | None,
+    analysis: Analysis | None = None,
+    *,
+    count: int = 5,
+    exclude: tuple[int, ...] | list[int] = (),
+) -> list[Statement]:
+    """The next few statements to vote on, by the same routing as ``next_statement``.
+
+    For the vote card's script, which shows the next statement from this list as soon as a vote
+    is clicked, while the vote is still on its way. ``exclude`` names the statements the page
+    already holds (shown, or voted on but not yet recorded). Drawn without replacement.
+    """
+    candidates = Statement.objects.filter(
+        conversation=conversation, status=Statement.Status.ACCEPTED
+    ).exclude(pk__in=list(exclude))
+    voted = 0
+    if participant is not None:
+        done = Vote.objects.filter(participant=participant).values("statement_id")
+        voted = done.count()
+        candidates = candidates.exclude(pk__in=done)
+    rng = _rng(participant, voted)
+    priorities = (analysis.result.get("statements", {}) if analysis else {}) or {}
+    counted = list(candidates.annotate(n=Count("votes")).values_list("pk", "n"))
+    if priorities:
+        ids = [pk for pk, _n in counted]
+        known = [priorities[str(i)]["priority"] for i in ids if str(i) in priorities]
+        top = max(known, default=1.0) or 1.0
+        weights = [
+            max(priorities[str(i)]["priority"], 1e-9) if str(i) in priorities else top for i in ids
+        ]
+        chosen = []
+        while ids and len(chosen) < count:
+            at = rng.choices(range(len(ids)), weights=weights, k=1)[0]
+            chosen.append(ids.pop(at))
+            weights.pop(at)
+    else:
+        # Fewest votes first, ties in a random order.
+        chosen = [pk for _n, _r, pk in sorted((n, rng.random(), pk) for pk, n in counted)][:count]
+    found = Statement.objects.in_bulk(chosen)
+    return [found[pk] for pk in chosen]
+
+
 @dataclass
 class Progress:
     voted: int
@@ -168,6 +215,19 @@ class Results:
     consensus_disagree: list[dict[str, Any]]
     points: list[list[float]]
     sampled: bool
+    # Of the people whose votes the analysis counted, how many are in an opinion group (people
+    # with fewer than ``min_votes`` votes are not, as in Pol.is).
+    analysed: int = 0
+    grouped: int = 0
+    min_votes: int = MIN_VOTES
+    # The group of the person looking, once they are in one; and how many statements they have
+    # voted on (None when they have not voted at all).
+    own_group: GroupView | None = None
+    own_votes: int | None = None
+
+    @property
+    def own_group_others(self) -> int:
+        return self.own_group.size - 1 if self.own_group else 0
 
 
 GROUP_LETTERS = "ABCDE"
@@ -177,7 +237,14 @@ def _share(count: int, seen: int) -> int:
     return round(100 * count / seen) if seen else 0
 
 
-def results(conversation: Conversation) -> Results:
+def _is_member(group: dict[str, Any], participant_id: int) -> bool:
+    members = group.get("members") or []  # snapshots from before members were kept have none
+    at = bisect.bisect_left(members, participant_id)
+    return at < len(members) and members[at] == participant_id
+
+
+def results(conversation: Conversation, participant: Participant | None = None) -> Results:
+    """What the results page shows; with ``participant``, also which group they are in."""
     analysis = latest_analysis(conversation)
     votes = vote_count(conversation)
     participants = (
@@ -185,8 +252,13 @@ def results(conversation: Conversation) -> Results:
         .distinct()
         .count()
     )
+    own_votes = None
+    if participant is not None and not participant.hidden:
+        own_votes = Vote.objects.filter(participant=participant).count() or None
     if analysis is None:
-        return Results(None, votes > 0, participants, votes, [], [], [], [], [], False)
+        return Results(
+            None, votes > 0, participants, votes, [], [], [], [], [], False, own_votes=own_votes
+        )
     data = analysis.result
     stale = conversation.recompute_pending or analysis.votes_counted != votes
     text = dict(Statement.objects.filter(conversation=conversation).values_list("pk", "text"))
@@ -207,8 +279,11 @@ def results(conversation: Conversation) -> Results:
         return rows
 
     groups = []
+    own_group = None
     for g in data.get("groups", []):
         view = GroupView(index=g["index"], label=GROUP_LETTERS[g["index"]], size=g["size"])
+        if participant is not None and own_votes and _is_member(g, participant.pk):
+            own_group = view
         for r in g["repness"]:
             if r["statement"] not in text:
                 continue
@@ -270,6 +345,11 @@ def results(conversation: Conversation) -> Results:
         consensus_disagree=consensus("disagree"),
         points=data.get("map", {}).get("points", []),
         sampled=data.get("map", {}).get("sampled", False),
+        analysed=data.get("participants", 0),
+        min_votes=data.get("min_votes", MIN_VOTES),
+        grouped=sum(g.size for g in groups),
+        own_group=own_group,
+        own_votes=own_votes,
     )
 
 

@@ -143,7 +143,7 @@ def _card_context(
         if conversation.is_open
         else None,
         "progress": selectors.progress(conversation, participant),
-        "card_error": None,
+        "card_error": "",
     }
 
 
@@ -208,25 +208,68 @@ def detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return response
 
 
+# Most statements the vote card's script may ask for ahead, and ids it may ask to leave out.
+MAX_UPCOMING = 10
+MAX_EXCLUDE = 100
+
+
+def _upcoming_wanted(data: Any) -> tuple[int, list[int]]:
+    """``upcoming`` (how many statements ahead) and ``exclude`` (ids, comma-separated) asked for."""
+    try:
+        count = min(max(int(data.get("upcoming") or 0), 0), MAX_UPCOMING)
+    except (TypeError, ValueError):
+        count = 0
+    exclude = [
+        int(part) for part in str(data.get("exclude") or "").split(",") if part.strip().isdigit()
+    ]
+    return count, exclude[:MAX_EXCLUDE]
+
+
+def _upcoming(
+    conversation: Conversation, participant: Participant | None, count: int, exclude: list[int]
+) -> dict[str, Any]:
+    """The next statements and the person's progress, for the vote card's script."""
+    statements = selectors.upcoming_statements(
+        conversation,
+        participant,
+        selectors.latest_analysis(conversation),
+        count=count,
+        exclude=exclude,
+    )
+    progress = selectors.progress(conversation, participant)
+    return {
+        "upcoming": [{"id": s.pk, "text": s.text} for s in statements],
+        "voted": progress.voted,
+        "total": progress.total,
+        "progress": _("You have voted on %(voted)s of %(total)s statements.")
+        % {"voted": progress.voted, "total": progress.total},
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def votes_json(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """The vote as JSON for scripts: GET says what to vote on next, POST records a vote.
 
     POST takes ``statement`` and ``vote`` (-1, 0 or 1) as form fields or a JSON object. CSRF
-    protection applies as for the form: the participant is identified by cookie.
+    protection applies as for the form: the participant is identified by cookie. With
+    ``upcoming=N`` (GET or POST) the answer also lists the next N statements, leaving out the
+    ids in ``exclude``, and the progress in words: the vote card's script shows the next
+    statement from that list at once, and sends its votes one at a time.
     """
     if request.method == "GET":
         conversation = access.access_conversation_for_view(request.user, conversation_id)
         participant = selectors.participant_for(conversation, request.user, _cookie_key(request))
         context = _card_context(request, conversation, participant)
         statement = context["statement"]
-        return JsonResponse(
-            {
-                "statement": {"id": statement.pk, "text": statement.text} if statement else None,
-                "voted": context["progress"].voted,
-                "total": context["progress"].total,
-            }
-        )
+        payload = {
+            "statement": {"id": statement.pk, "text": statement.text} if statement else None,
+            "voted": context["progress"].voted,
+            "total": context["progress"].total,
+        }
+        count, exclude = _upcoming_wanted(request.GET)
+        if count and conversation.is_open:
+            payload.update(_upcoming(conversation, participant, count, exclude))
+        return JsonResponse(payload)
     conversation = access.access_conversation_for_voting(request.user, conversation_id)
     data: Any = request.POST
     if request.content_type == "application/json":
@@ -248,10 +291,16 @@ def votes_json(request: HttpRequest, conversation_id: int) -> HttpResponse:
             value=form.cleaned_data["vote"],
         )
     except RateLimited:
-        return JsonResponse({"error": "Too many votes: wait a minute"}, status=429)
+        return JsonResponse(
+            {"error": "Too many votes: wait a minute", "message": _rate_limit_text()}, status=429
+        )
     except ValidationError as exc:
-        return JsonResponse({"error": exc.messages}, status=400)
-    response = JsonResponse({"ok": True})
+        return JsonResponse({"error": exc.messages, "message": " ".join(exc.messages)}, status=400)
+    payload: dict[str, Any] = {"ok": True}
+    count, exclude = _upcoming_wanted(data)
+    if count:
+        payload.update(_upcoming(conversation, participant, count, exclude))
+    response = JsonResponse(payload)
     if new_key:
         _set_cookie(response, new_key)
     return response
@@ -306,7 +355,8 @@ def statement_create(request: HttpRequest, conversation_id: int) -> HttpResponse
 
 def results(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = access.access_conversation_for_view(request.user, conversation_id)
-    found = selectors.results(conversation)
+    participant = selectors.participant_for(conversation, request.user, _cookie_key(request))
+    found = selectors.results(conversation, participant)
     if found.stale and not conversation.recompute_pending:
         # A vote that raced the last recompute (it read the flag as set just before the task
         # cleared it) would otherwise wait for the next vote: reading stale results queues one.

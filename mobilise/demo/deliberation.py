@@ -50,6 +50,19 @@ CLEAN_AIR_SEEDS = [
     "Businesses need their customers to be able to drive and park.",
     "Every new development should be car-free.",
     "The council should publish air quality readings for every street.",
+    # Journey 2 (PRODUCT.md): a resident votes on twenty statements, so there are more than that.
+    "Idling engines outside schools should be fined on the spot.",
+    "Road charges hit people on low incomes hardest.",
+    "More streets should become play streets at weekends.",
+    "Low-traffic neighbourhoods make journeys longer for disabled people.",
+    "Car clubs could replace most second cars in the borough.",
+    "Tradespeople cannot do their jobs without a van.",
+    "Pavement parking should be banned everywhere.",
+    "The council should fix potholes before building cycle lanes.",
+    "Night-time deliveries would keep lorries off busy streets by day.",
+    "Closing roads makes it harder for older people to get a lift.",
+    "More trees along main roads would help clean the air.",
+    "Bus lanes should be enforced by camera all day.",
 ]
 HEALTHY_SEEDS = [
     "Free exercise classes in parks would get more people moving.",
@@ -72,7 +85,7 @@ def _illustrative_votes(conversation: Conversation, people: int = 60) -> None:
     rng = random.Random(7)
     statements = list(conversation.statements.order_by("pk"))
     # +1: the first camp agrees; -1: the second camp agrees; 0: both lean the same way.
-    lean = [1, 1, 1, 0, 1, -1, 0, -1, 1, 0]
+    lean = [1, 1, 1, 0, 1, -1, 0, -1, 1, 0, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 0, 1]
     now = timezone.now()
     votes = []
     for n in range(people):

@@ -293,3 +293,47 @@ def test_place_page_lists_open_conversations_about_the_place(client, conversatio
     conversation.status = "closed"
     conversation.save()
     assert conversation.question not in client.get(f"/places/{camden.code}/").content.decode()
+
+
+def test_the_json_vote_endpoint_lists_statements_ahead_for_the_card_script(client, conversation):
+    url = f"/conversations/{conversation.pk}/votes.json"
+    shown = conversation.statements.first()
+    ahead = client.get(url, {"upcoming": 5, "exclude": str(shown.pk)}).json()
+    ids = [s["id"] for s in ahead["upcoming"]]
+    assert len(ids) == 5 and len(set(ids)) == 5 and shown.pk not in ids
+    assert ahead["progress"] == "You have voted on 0 of 8 statements."
+
+    # A vote asking for more: none it has voted on, none the page still holds.
+    held = ids[0]
+    answer = client.post(url, {"statement": shown.pk, "vote": 1, "upcoming": 10, "exclude": held})
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["ok"] and data["voted"] == 1
+    assert data["progress"] == "You have voted on 1 of 8 statements."
+    listed = {s["id"] for s in data["upcoming"]}
+    assert len(listed) == 6 and not listed & {shown.pk, held}
+
+    # Without ``upcoming`` the answer stays as short as before (scripts and load tests).
+    other = conversation.statements.exclude(pk=shown.pk).first()
+    assert client.post(url, {"statement": other.pk, "vote": 0}).json() == {"ok": True}
+
+    # Refusals carry a message the card can show as it is.
+    conversation.status = "closed"
+    conversation.save()
+    refused = client.post(url, {"statement": held, "vote": 1, "upcoming": 5})
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "This conversation has closed"
+    assert client.get(url, {"upcoming": 5}).json()["statement"] is None
+
+
+def test_upcoming_statements_follow_the_analysis_priorities(conversation):
+    from mobilise.deliberation import selectors
+
+    from .factories import two_camps
+
+    two_camps(conversation, 20)
+    recompute_analysis.call(conversation_id=conversation.pk)
+    analysis = selectors.latest_analysis(conversation)
+    drawn = selectors.upcoming_statements(conversation, None, analysis, count=20)
+    assert len(drawn) == 8 and len({s.pk for s in drawn}) == 8
+    assert selectors.upcoming_statements(conversation, None, analysis, count=0) == []

@@ -31,3 +31,17 @@ def test_demo_logins_in_the_readme_work(client):
     )
     assert response.status_code == 302
     assert client.get("/account/dashboard/").status_code == 200
+
+
+def test_the_demo_clean_air_conversation_has_enough_for_journey_2(client):
+    from mobilise.deliberation.models import Conversation, Statement
+    from mobilise.demo.deliberation import CLEAN_AIR_QUESTION
+
+    demo_build()
+    conversation = Conversation.objects.get(question=CLEAN_AIR_QUESTION)
+    assert conversation.statements.filter(status=Statement.Status.ACCEPTED).count() > 20
+    html = " ".join(
+        client.get(f"/conversations/{conversation.pk}/results/").content.decode().split()
+    )
+    assert "What group A thinks" in html and "What group B thinks" in html
+    assert "of the 60 people who voted" in html or "All 60 people who voted" in html

@@ -14,12 +14,13 @@ from .engine import OpinionEngine
 from .history import POLIS_COUNT_FIX_MS, export_in_conv, polis_in_conv
 from .polis_io import PolisComment, PolisExport, VoteLog, read_polis_export, write_polis_export
 from .results import GroupVotes, OpinionResult
-from .votes import AGREE, DISAGREE, PASS, VoteMatrix
+from .votes import AGREE, DISAGREE, MIN_VOTES, PASS, VoteMatrix
 
 __all__ = [
     "AGREE",
     "POLIS_COUNT_FIX_MS",
     "DISAGREE",
+    "MIN_VOTES",
     "PASS",
     "ConsensusStatement",
     "GroupVotes",

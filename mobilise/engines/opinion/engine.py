@@ -45,7 +45,7 @@ from ._kmeans import (
 )
 from ._ratings import Ratings
 from .results import GroupVotes, OpinionResult
-from .votes import VoteMatrix, as_vote_matrix
+from .votes import MIN_VOTES, VoteMatrix, as_vote_matrix
 
 # From this many clustered participants, updates use Hamerly's bound for the base clusters.
 _BOUND_MIN = 100_000
@@ -172,7 +172,7 @@ class OpinionEngine:
     def __init__(
         self,
         *,
-        min_votes: int = 7,
+        min_votes: int = MIN_VOTES,
         greedy_n: int = 15,
         base_k: int = 100,
         max_groups: int = 5,

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .polis_io import PolisExport, VoteLog
+from .votes import MIN_VOTES
 
 # 2017-11-01T00:00:00Z in milliseconds: Pol.is's vote-count fix (commit 30355e11, 31 October
 # 2017) was live by then.
@@ -32,7 +33,7 @@ def polis_in_conv(
     log: VoteLog,
     moderated_out: Iterable[Hashable] = (),
     *,
-    min_votes: int = 7,
+    min_votes: int = MIN_VOTES,
     greedy_n: int = 15,
     window_seconds: float = 60.0,
     count_moderated_until_ms: int = POLIS_COUNT_FIX_MS,

@@ -21,6 +21,10 @@ AGREE = 1
 DISAGREE = -1
 PASS = 0
 
+# Votes a participant needs before they are clustered into an opinion group (Pol.is: 7), capped
+# at the number of statements. Pages that explain who is grouped quote this number.
+MIN_VOTES = 7
+
 IdArray = NDArray[Any]
 
 
