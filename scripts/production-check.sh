@@ -4,7 +4,7 @@
 #
 #   scripts/with-postgres.sh scripts/production-check.sh      (make test-production)
 #
-# Static and media files go to a temporary directory; e-mail goes to the server's log. The crawl
+# Static and media files go to a temporary directory; e-mail is written out, not sent. The crawl
 # (scripts/production_crawl.py) fails on any 5xx, template debug text or server-logged error on a
 # page, and any stylesheet, script, image or CSS url() that does not answer 200.
 set -euo pipefail
@@ -38,14 +38,27 @@ export CACHE_URL=dbcache://mobilise_cache
 export EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 export STATIC_ROOT="$tmp/static" MEDIA_ROOT="$tmp/media"
 
-step() { echo "+ mobilise $*"; "$bin/mobilise" "$@"; }
+step() {
+  local from=$SECONDS
+  echo "+ mobilise $*" >&2
+  "$bin/mobilise" "$@"
+  echo "  ($((SECONDS - from))s)" >&2
+}
+# The README's order; its interactive createsuperuser runs here without questions.
 step migrate --no-input -v 0
 step createcachetable
 step check --deploy --fail-level WARNING
 step collectstatic --no-input -v 0
+step places load
+DJANGO_SUPERUSER_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_urlsafe(16))') \
+  step createsuperuser --no-input --email ops@production-check.example
 step demo
-# The demo queues background work (recalculations, e-mails) as production would: run it now.
-step db_worker --batch --no-startup-delay -v 0
+# The daily and 15-minute cron jobs, once each (the reminders' e-mails go to the log).
+step assurance_reminders >"$tmp/cron.log"
+step budgets advance
+# The demo and the jobs queue background work (recalculations, e-mails) as production would: run it.
+step db_worker --batch --no-startup-delay -v 0 >>"$tmp/cron.log"
+echo "  the jobs and the worker sent $(grep -c '^Subject: ' "$tmp/cron.log" || true) e-mails"
 
 "$bin/gunicorn" mobilise.wsgi --workers 2 --bind "127.0.0.1:$port" --access-logfile - --no-control-socket >"$tmp/server.log" 2>&1 &
 server=$!

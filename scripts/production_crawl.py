@@ -391,7 +391,7 @@ def main() -> int:
     parser.add_argument(
         "--max-pages", type=int, default=600, help="per crawl (anonymous, signed in)"
     )
-    parser.add_argument("--per-pattern", type=int, default=6, help="pages visited per URL pattern")
+    parser.add_argument("--per-pattern", type=int, default=10, help="pages visited per URL pattern")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="list every page and static file"
     )
