@@ -177,6 +177,8 @@ MEDIA_URL = "/media/"
 # Security: on unless DEBUG (see local.py); HTTPS is terminated in front of the app in production.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer probes each web process directly, over HTTP and without the proxy's header.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Preloading commits the whole domain (a council's gov.uk domain, say) to HTTPS for good: the operator opts in.
