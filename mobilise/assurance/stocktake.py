@@ -13,10 +13,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mobilise.core.sections import mission_evidence
@@ -249,6 +250,14 @@ def render_pdf(facts: dict[str, Any], body: str) -> bytes:
     from weasyprint import HTML
 
     document = render_to_string(
-        "assurance/pack/print.html", {"facts": facts, "body": body, "date": dt.date.fromisoformat}
+        "assurance/pack/print.html",
+        {
+            "facts": facts,
+            "body": body,
+            "date": dt.date.fromisoformat,
+            "lang": translation.get_language() or settings.LANGUAGE_CODE,
+        },
     )
-    return HTML(string=document).write_pdf()
+    # Tagged PDF/UA: a structure tree (headings, tables with their header cells, lists), the
+    # document's language from <html lang> and its title from <title>, shown by readers.
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")
