@@ -282,13 +282,11 @@ class MeetingForm(forms.Form):
     start_time = TimeField(
         label=_("Start time"),
         help_text=_("For example, 6pm or 18:00"),
-        max_length=20,
         error_messages={"required": _("Enter the time the meeting starts")},
     )
     end_time = TimeField(
         label=_("End time (optional)"),
         help_text=_("For example, 8pm or 20:00"),
-        max_length=20,
         required=False,
     )
     location = forms.CharField(
