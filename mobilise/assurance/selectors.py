@@ -77,7 +77,7 @@ def council_overview(council: Council) -> CouncilOverview:
         actions=list(actions_of(council)),
         decisions=list(
             Decision.objects.filter(meeting__council=council).select_related(
-                "meeting", "agenda_item"
+                "meeting__council__mission", "agenda_item"
             )[:20]
         ),
         today=today,

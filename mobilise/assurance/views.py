@@ -407,8 +407,19 @@ def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "assurance/pack_form.html", {"form": form, "mission": mission})
 
 
+def _pack_paper_meetings(user: Any, slug: str, pack_: Pack) -> tuple[Any, list[Any]]:
+    """The council, and its upcoming meetings that do not have the pack among their papers yet."""
+    council_ = access.access_council(user, slug)
+    attached = set(pack_.papers.values_list("meeting_id", flat=True))
+    return council_, [m for m in selectors.upcoming_meetings(council_) if m.pk not in attached]
+
+
 def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
     pack_ = access.access_pack(request.user, slug, pack_id)
+    can_add_paper = pack_.status == Pack.Status.READY and access.is_secretariat(
+        request.user, pack_.mission
+    )
+    meetings = _pack_paper_meetings(request.user, slug, pack_)[1] if can_add_paper else []
     return _render(
         request,
         "assurance/pack.html",
@@ -416,7 +427,11 @@ def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
             "pack": pack_,
             "mission": pack_.mission,
             "can_retry": access.can_request_pack(request.user, pack_.mission),
-            "can_add_paper": access.is_secretariat(request.user, pack_.mission),
+            "can_add_paper": can_add_paper,
+            # The secretariat adds the pack to a meeting's papers here, in one step.
+            "paper_form": PackPaperForm(None, pack=pack_, meetings=meetings)
+            if can_add_paper
+            else None,
             "papers": list(pack_.papers.select_related("meeting").order_by("meeting__starts_at")),
         },
     )
@@ -429,9 +444,7 @@ def pack_paper(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
     pack_ = access.access_pack_for_secretariat(request.user, slug, pack_id)
     if pack_.status != Pack.Status.READY:
         raise Http404
-    council_ = access.access_council(request.user, slug)
-    attached = set(pack_.papers.values_list("meeting_id", flat=True))
-    meetings = [m for m in selectors.upcoming_meetings(council_) if m.pk not in attached]
+    council_, meetings = _pack_paper_meetings(request.user, slug, pack_)
     form = PackPaperForm(_data(request), pack=pack_, meetings=meetings)
     if request.method == "POST" and form.is_valid():
         meeting_ = form.cleaned_data["meeting"]

@@ -131,11 +131,11 @@ def test_journey_7_the_quarterly_council_meeting(live_server, page, axe, borough
     assert pdf.startswith(b"%PDF")
     assert_tagged_pdf_ua(pdf, MISSION)
 
-    # 5. … and adds it to the meeting's papers in one step.
-    page.get_by_role("button", name="Add to a meeting's papers").click()  # a link drawn as one
-    page.wait_for_load_state()
-    axe(page)
-    page.get_by_label(re.compile("Committee Room 1, 5 Pancras Square")).check()
+    # 5. … and adds it to the meeting's papers in one step, on the pack's page.
+    # The pack's page lists the meetings coming up (today's included).
+    page.get_by_role("group", name="Which meeting?").get_by_label(
+        re.compile("Committee Room 1, 5 Pancras Square")
+    ).check()
     _submit(page, axe, "Add to the meeting's papers")
     assert page.url.endswith(meeting.get_absolute_url())
     expect(main).to_contain_text("The stocktake pack is now one of the meeting's papers")

@@ -236,7 +236,8 @@ def test_the_secretariat_adds_a_ready_pack_to_an_upcoming_meetings_papers_in_one
         location="Kentish Town Community Centre",
     )
     client.force_login(borough["secretary"])
-    assert "Add to a meeting" in _text(client.get(pack.get_absolute_url()))
+    pack_page = _text(client.get(pack.get_absolute_url()))
+    assert "Add to a meeting" in pack_page and "Kentish Town Community Centre" in pack_page
     url = _url("pack_paper", mission, pack.pk)
     form = _text(client.get(url))
     assert "Kentish Town Community Centre" in form
@@ -256,6 +257,7 @@ def test_the_secretariat_adds_a_ready_pack_to_an_upcoming_meetings_papers_in_one
     # Once a paper of that meeting, the pack is not offered for it again.
     client.force_login(borough["secretary"])
     assert "Kentish Town Community Centre" not in _text(client.get(url))
+    assert "Kentish Town Community Centre" not in _text(client.get(pack.get_absolute_url()))
     assert client.post(url, {"meeting": upcoming.pk}).status_code == 200
     assert Paper.objects.filter(pack=pack).count() == 1
 
