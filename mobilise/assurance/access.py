@@ -4,8 +4,11 @@ Decisions (documented in docs/assurance.md):
 
 * **Reading** – a mission's council, meetings, minutes, decisions, actions, confidence history
   and stocktake packs are public whenever the mission is: accountability is done in the open.
-* **Minutes and papers** – only the council's **secretariat** (a council member with the
-  secretariat role, linked to a user account, within their term) edits minutes and uploads papers.
+* **Meetings, agendas, minutes, decisions and papers** – only the council's **secretariat** (a
+  council member with the secretariat role, linked to a user account, within their term)
+  schedules and moves meetings, sets their agendas, edits minutes, records decisions (on the
+  council's behalf, naming the member who proposed each), uploads papers and adds a stocktake
+  pack to a meeting's papers.
   Mission leads are deliberately not included: the minutes are the council's record, not the
   mission team's.
 * **Assessing delivery confidence** – the mission's **leads** (``can_edit_mission``) and council
@@ -148,6 +151,14 @@ def access_pack_for_retry(user: Any, slug: str, pack_id: int) -> Pack:
     """The people who may request a pack may try a failed or stalled one again."""
     pack = access_pack(user, slug, pack_id)
     if not can_request_pack(user, pack.mission):
+        raise PermissionDenied
+    return pack
+
+
+def access_pack_for_secretariat(user: Any, slug: str, pack_id: int) -> Pack:
+    """Adding a pack to a meeting's papers: the secretariat, who keeps the papers."""
+    pack = access_pack(user, slug, pack_id)
+    if not is_secretariat(user, pack.mission):
         raise PermissionDenied
     return pack
 

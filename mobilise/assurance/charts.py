@@ -35,7 +35,9 @@ def _svg(width: int, height: int, label: str, body: str, css_class: str) -> Mark
     return Markup(  # noqa: S704 - every piece of text in ``body`` is escaped by the callers
         f'<svg class="{css_class}" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Arial, Helvetica, sans-serif" font-size="13">{body}</svg>'
+        f'font-family="Arial, Helvetica, sans-serif" font-size="13">'
+        # The title is the chart's alternative text in the tagged PDF (WeasyPrint reads it).
+        f"<title>{escape(label)}</title>{body}</svg>"
     )
 
 

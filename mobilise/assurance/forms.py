@@ -1,15 +1,30 @@
 """Assurance forms: they parse; services validate and write."""
 
+import datetime as dt
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.dates import when
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.missions.models import Mission
 
-from .models import PAPER_EXTENSIONS, RATING_MEANINGS, Action, Council, CouncilMember, Rating
+from .models import (
+    PAPER_EXTENSIONS,
+    RATING_MEANINGS,
+    Action,
+    AgendaItem,
+    Council,
+    CouncilMember,
+    Decision,
+    Meeting,
+    Pack,
+    Rating,
+)
 
 
 class AssessmentForm(forms.Form):
@@ -197,3 +212,205 @@ class ActionEditForm(_ActionDetailsForm):
             self.initial["owner_member"] = str(action.owner_member_id)
         else:
             self.owner_left = action.owner_member
+
+
+# --- meetings, agendas, decisions ----------------------------------------------------------------
+
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.\s]?(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?$", re.IGNORECASE
+)
+_WORDS = {"midday": dt.time(12, 0), "noon": dt.time(12, 0), "midnight": dt.time(0, 0)}
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day as people type it: 18:00, 6pm, 6:30pm, 6.30 pm, 1830, midday."""
+    text = text.strip().lower()
+    if text in _WORDS:
+        return _WORDS[text]
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").replace(".", "").replace(" ", "")
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class TimeField(forms.CharField):
+    """A time of day as people type it (GOV.UK has no time input pattern)."""
+
+    default_error_messages = {"invalid": _("Enter a time, like 6pm or 18:00")}
+
+    def to_python(self, value: Any) -> dt.time | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        parsed = parse_time(text)
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        return value
+
+
+class LinkField(forms.URLField):
+    """A web address as people paste or type it: "meet.example.org/abc" gains its https://."""
+
+    default_error_messages = {
+        "invalid": _("Enter a web address, like https://meet.example.org/council")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class MeetingForm(forms.Form):
+    day = GovukDateField(
+        label=_("Date"),
+        help_text=_("For example, 14 3 2027"),
+        error_messages={"required": _("Enter the date of the meeting")},
+    )
+    start_time = TimeField(
+        label=_("Start time"),
+        help_text=_("For example, 6pm or 18:00"),
+        error_messages={"required": _("Enter the time the meeting starts")},
+    )
+    end_time = TimeField(
+        label=_("End time (optional)"),
+        help_text=_("For example, 8pm or 20:00"),
+        required=False,
+    )
+    location = forms.CharField(
+        label=_("Place"),
+        help_text=_("Where it is held, for example a room and its address"),
+        max_length=200,
+        required=False,
+    )
+    link = LinkField(
+        label=_("Link to join online"),
+        help_text=_("For a meeting people can join online"),
+        max_length=500,
+        required=False,
+    )
+
+    @classmethod
+    def for_meeting(cls, data: Any, meeting: Meeting) -> "MeetingForm":
+        starts = timezone.localtime(meeting.starts_at)
+        ends = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+        return cls(
+            data,
+            initial={
+                "day": starts.date(),
+                "start_time": starts.time(),
+                "end_time": ends.time() if ends else None,
+                "location": meeting.location,
+                "link": meeting.link,
+            },
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Said now, with any other problem, rather than on a second try (the service checks too).
+        if not self.errors.get("location") and not self.errors.get("link"):
+            if not (data.get("location") or "").strip() and not data.get("link"):
+                self.add_error(
+                    "location", _("Enter where the meeting is held, a link to join it, or both")
+                )
+        return data
+
+
+class AgendaForm(forms.Form):
+    items = forms.CharField(
+        label=_("Agenda items"),
+        help_text=_("One item a line, in the order the meeting takes them"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=10000,
+        error_messages={"required": _("Enter at least one agenda item")},
+    )
+
+    def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["items"] = "\n".join(i.title for i in items)
+        super().__init__(*args, **kwargs)
+
+    def clean_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class DecisionForm(forms.Form):
+    agenda_item = forms.ChoiceField(
+        label=_("Agenda item"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the agenda item the decision was made under"),
+            "invalid_choice": _("Choose an item of this meeting's agenda"),
+        },
+    )
+    proposed_by = forms.ChoiceField(
+        label=_("Proposed by"),
+        error_messages={
+            "required": _("Choose the council member who proposed it"),
+            "invalid_choice": _("Choose a member of the council"),
+        },
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=Decision.Outcome.choices,
+        error_messages={"required": _("Choose whether it was agreed, not agreed or deferred")},
+    )
+    text = forms.CharField(
+        label=_("Decision"),
+        help_text=_("What was proposed and decided, as the minutes will say it"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": _("Enter the decision")},
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        day = timezone.localtime(meeting.starts_at).date()
+        self.items = {str(i.pk): i for i in meeting.agenda.order_by("order", "id")}
+        self.members = {str(m.pk): m for m in meeting.council.members.in_term(day).order_by("name")}
+        self.fields["agenda_item"].choices = [
+            (pk, f"{n}. {i.title}") for n, (pk, i) in enumerate(self.items.items(), start=1)
+        ]
+        self.fields["proposed_by"].choices = [("", _("Choose a member"))] + [
+            (pk, f"{m.name}, {m.get_role_display()}") for pk, m in self.members.items()
+        ]
+
+    def clean_agenda_item(self) -> AgendaItem | None:
+        return self.items.get(self.cleaned_data.get("agenda_item") or "")
+
+    def clean_proposed_by(self) -> CouncilMember | None:
+        return self.members.get(self.cleaned_data.get("proposed_by") or "")
+
+
+class PackPaperForm(forms.Form):
+    meeting = forms.ChoiceField(
+        label=_("Which meeting?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the meeting the pack is a paper for"),
+            "invalid_choice": _("Choose one of the meetings coming up"),
+        },
+    )
+
+    def __init__(self, *args: Any, pack: Pack, meetings: list[Meeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(m.pk): m for m in meetings}
+        self.fields["meeting"].choices = [
+            (pk, f"{when(m.starts_at, weekday=True)}, {m.location or m.link}")
+            for pk, m in self.meetings.items()
+        ]
+
+    def clean_meeting(self) -> Meeting | None:
+        return self.meetings.get(self.cleaned_data.get("meeting") or "")

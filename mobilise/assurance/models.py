@@ -126,7 +126,10 @@ class CouncilMember(BaseModel):
 class Meeting(BaseModel):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("date and time"))
-    location = models.CharField(_("location"), max_length=200)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    # Where it is held, a link to join it online, or both (at least one: see services).
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("link to join online"), max_length=500, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     minutes_updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -137,6 +140,12 @@ class Meeting(BaseModel):
         ordering = ["council", "-starts_at"]
         verbose_name = _("council meeting")
         verbose_name_plural = _("council meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.council} – {timezone.localtime(self.starts_at):%d %b %Y}"
@@ -160,10 +169,21 @@ class AgendaItem(BaseModel):
 
 
 class Paper(BaseModel):
+    """A document for a meeting: an uploaded file, or one of the mission's stocktake packs (whose
+    PDF is then the paper, so a pack is never copied nor uploaded again)."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(
-        _("file"), upload_to="assurance/papers/%Y/%m/", validators=[validate_paper]
+        _("file"), upload_to="assurance/papers/%Y/%m/", validators=[validate_paper], blank=True
+    )
+    pack = models.ForeignKey(
+        "Pack",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="papers",
+        verbose_name=_("stocktake pack"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -173,13 +193,49 @@ class Paper(BaseModel):
         ordering = ["meeting", "title"]
         verbose_name = _("meeting paper")
         verbose_name_plural = _("meeting papers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pack__isnull=True) ^ Q(file=""), name="paper_file_or_pack"
+            ),
+            models.UniqueConstraint(fields=["meeting", "pack"], name="paper_pack_once"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
 
 class Decision(BaseModel):
+    """What the council decided at a meeting, under one item of its agenda, on whose proposal."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        NOT_AGREED = "not_agreed", _("Not agreed")
+        DEFERRED = "deferred", _("Deferred")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    # Empty only for decisions recorded before agenda items could be chosen; an item with
+    # decisions stays on the agenda (see services.agenda_set).
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("agenda item"),
+    )
+    proposed_by = models.ForeignKey(
+        CouncilMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    # The proposer's name as the record gives it, kept if the member's seat is later removed.
+    proposer_name = models.CharField(_("proposed by"), max_length=150, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.AGREED
+    )
     text = models.TextField(_("decision"))
     decided_on = models.DateField(_("date"))
 

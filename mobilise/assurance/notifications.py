@@ -82,11 +82,13 @@ def _digest_body(meeting: Meeting, member: CouncilMember, base_url: str) -> str:
         % {
             "council": council.name,
             "when": timezone.localtime(meeting.starts_at).strftime("%A %-d %B %Y, %H:%M"),
-            "where": meeting.location,
+            "where": meeting.location or meeting.link,
         },
         base_url + meeting.get_absolute_url(),
         "",
     ]
+    if meeting.location and meeting.link:
+        lines[-1:-1] = [_("To join online: %(link)s") % {"link": meeting.link}]
     agenda = list(meeting.agenda.all())
     if agenda:
         lines += [_("Agenda:")] + [f"{n}. {item.title}" for n, item in enumerate(agenda, 1)] + [""]

@@ -4,6 +4,7 @@ roll-up. The stocktake pack's facts are gathered in ``stocktake.py``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mobilise.engines.trajectory import Status
 from mobilise.indicators import selectors as indicators
@@ -74,7 +76,9 @@ def council_overview(council: Council) -> CouncilOverview:
         past=[m for m in reversed(meetings) if m.starts_at < now],
         actions=list(actions_of(council)),
         decisions=list(
-            Decision.objects.filter(meeting__council=council).select_related("meeting")[:20]
+            Decision.objects.filter(meeting__council=council).select_related(
+                "meeting__council__mission", "agenda_item"
+            )[:20]
         ),
         today=today,
     )
@@ -94,13 +98,27 @@ def open_actions(mission: Mission) -> list[Action]:
     )
 
 
+def upcoming_meetings(council: Council) -> list[Meeting]:
+    """The council's meetings from today on (today's too, even once started), soonest first."""
+    today = timezone.localdate()
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return list(council.meetings.filter(starts_at__gte=start).order_by("starts_at"))
+
+
 def meeting_detail(meeting: Meeting) -> Meeting:
+    from .models import Decision
+
     return (
         Meeting.objects.filter(pk=meeting.pk)
         .prefetch_related(
             "agenda",
             "papers",
-            "decisions",
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("agenda_item").order_by(
+                    "agenda_item__order", "id"
+                ),
+            ),
             Prefetch("actions", queryset=Action.objects.select_related("outcome", "pledge")),
         )
         .get()
@@ -192,6 +210,92 @@ def latest_mission_ratings(missions: list[Mission]) -> dict[int, Assessment]:
     return latest
 
 
+# --- the rating against the data -----------------------------------------------------------------
+
+_ASSESSED = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
+
+
+def indicator_status(place_statuses: list[str]) -> str | None:
+    """An indicator's status from its places': the worst of those assessed, None if none was."""
+    known = [Status(s) for s in place_statuses if s in _ASSESSED]
+    return max(known, key=_ASSESSED.index).value if known else None
+
+
+def _indicators_are(count: int, status: str) -> str:
+    if count == 2:
+        return (
+            _("both indicators are on track")
+            if status == Status.ON_TRACK
+            else _("both indicators are off track")
+        )
+    if status == Status.ON_TRACK:
+        return ngettext(
+            "the indicator is on track", "all %(num)d indicators are on track", count
+        ) % {"num": count}
+    return ngettext("the indicator is off track", "all %(num)d indicators are off track", count) % {
+        "num": count
+    }
+
+
+def rating_disagreement(rating: str | None, statuses: list[str | None]) -> str | None:
+    """A plain sentence when a delivery-confidence rating and the indicators' trajectory
+    statuses point opposite ways, else None. The council's judgement stands; this says so.
+
+    They disagree when every indicator is on track but the rating is Amber/Red or Red; when
+    every indicator is off track but the rating is Green or Amber/Green; and when any indicator
+    is off track but the rating is Green. Indicators without a status (no target, too little
+    data) are left out; with none left there is nothing to compare.
+    """
+    known = [s for s in statuses if s in _ASSESSED]
+    if not rating or not known:
+        return None
+    count, off = len(known), known.count(Status.OFF_TRACK)
+    if known.count(Status.ON_TRACK) == count and rating in EXCEPTION_RATINGS:
+        data = _indicators_are(count, Status.ON_TRACK)
+    elif off == count and rating in (Rating.GREEN, Rating.AMBER_GREEN):
+        data = _indicators_are(count, Status.OFF_TRACK)
+    elif off and rating == Rating.GREEN:
+        data = ngettext(
+            "%(num)d of %(total)d indicators is off track",
+            "%(num)d of %(total)d indicators are off track",
+            off,
+        ) % {"num": off, "total": count}
+    else:
+        return None
+    return _("The rating and the data disagree: %(data)s but the rating is %(rating)s.") % {
+        "data": data,
+        "rating": rating_label(rating),
+    }
+
+
+def confidence_disagreements(mission: Mission, history: ConfidenceHistory) -> dict[Any, str]:
+    """Where the latest ratings and the indicators disagree: keyed "mission" and by outcome id."""
+    links = indicators.indicator_links(mission=mission)
+    if not links:
+        return {}
+    by_outcome: dict[int, list[str | None]] = {}
+    every: dict[int, str | None] = {}
+    for data in indicators.outcome_statuses([o.outcome for o in history.outcomes], mission, links):
+        own = []
+        for item in data.indicators:
+            status = indicator_status([cell.status for cell in item.places])
+            own.append(status)
+            every[item.indicator.pk] = status
+        by_outcome[data.outcome.pk] = own
+    found: dict[Any, str] = {}
+    latest = history.latest
+    said = rating_disagreement(latest.rating if latest else None, list(every.values()))
+    if said:
+        found["mission"] = said
+    for o in history.outcomes:
+        said = rating_disagreement(
+            o.latest.rating if o.latest else None, by_outcome.get(o.outcome.pk, [])
+        )
+        if said:
+            found[o.outcome.pk] = said
+    return found
+
+
 # --- risks ---------------------------------------------------------------------------------------
 
 
@@ -266,6 +370,28 @@ def risks(mission: Mission, history: ConfidenceHistory, actions: list[Action]) -
 
 def packs_of(mission: Mission) -> list[Pack]:
     return list(Pack.objects.filter(mission=mission).defer("html", "facts"))
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (the month's last day when it is shorter)."""
+    years, month0 = divmod(day.month - 1 - months, 12)
+    year, month = day.year + years, month0 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def default_pack_period(mission: Mission, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period a new stocktake pack covers unless its requester chooses another.
+
+    The period since the last pack: from the day after it ends up to today. For the first pack,
+    or when the last one already reaches today, the last quarter: the three months up to today.
+    """
+    today = today or timezone.localdate()
+    last = previous_pack(mission, today + dt.timedelta(days=1))
+    if last is not None and last.period_end < today:
+        return last.period_end + dt.timedelta(days=1), today
+    return _months_before(today, 3) + dt.timedelta(days=1), today
 
 
 def previous_pack(mission: Mission, before: dt.date) -> Pack | None:

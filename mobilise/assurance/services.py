@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from mobilise.missions.models import Mission, Outcome
@@ -20,9 +20,11 @@ from . import stocktake
 from .models import (
     PACK_STALE_AFTER,
     Action,
+    AgendaItem,
     Assessment,
     Council,
     CouncilMember,
+    Decision,
     Meeting,
     Pack,
     Paper,
@@ -58,6 +60,201 @@ def assessment_create(
     with transaction.atomic():
         assessment.save()
     return assessment
+
+
+# --- meetings, agendas and decisions (the secretariat) -------------------------------------------
+
+
+def _meeting_times(
+    day: dt.date, start: dt.time, end: dt.time | None, errors: dict[str, str]
+) -> tuple[dt.datetime, dt.datetime | None]:
+    tz = timezone.get_current_timezone()
+    starts_at = dt.datetime.combine(day, start, tzinfo=tz)
+    ends_at = dt.datetime.combine(day, end, tzinfo=tz) if end is not None else None
+    if ends_at is not None and ends_at <= starts_at:
+        errors["end_time"] = _("The end time must be after the start time")
+    return starts_at, ends_at
+
+
+def _meeting_place(location: str, link: str, errors: dict[str, str]) -> tuple[str, str]:
+    location, link = location.strip(), link.strip()
+    if not location and not link:
+        errors["location"] = _("Enter where the meeting is held, a link to join it, or both")
+    return location, link
+
+
+def meeting_schedule(
+    *,
+    council: Council,
+    day: dt.date,
+    start_time: dt.time,
+    end_time: dt.time | None = None,
+    location: str = "",
+    link: str = "",
+) -> Meeting:
+    """Put a meeting of the council in the diary: a day, its times, and a place or a link."""
+    errors: dict[str, str] = {}
+    starts_at, ends_at = _meeting_times(day, start_time, end_time, errors)
+    location, link = _meeting_place(location, link, errors)
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        council=council, starts_at=starts_at, ends_at=ends_at, location=location, link=link
+    )
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save()
+    return meeting
+
+
+def meeting_update(
+    *,
+    meeting: Meeting,
+    day: dt.date,
+    start_time: dt.time,
+    end_time: dt.time | None = None,
+    location: str = "",
+    link: str = "",
+) -> Meeting:
+    """Move a meeting, or change where it is held."""
+    errors: dict[str, str] = {}
+    starts_at, ends_at = _meeting_times(day, start_time, end_time, errors)
+    location, link = _meeting_place(location, link, errors)
+    if errors:
+        raise ValidationError(errors)
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.location, meeting.link = location, link
+    meeting.full_clean()
+    with transaction.atomic():
+        meeting.save(update_fields=["starts_at", "ends_at", "location", "link", "updated_at"])
+    return meeting
+
+
+def _same(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def agenda_set(*, meeting: Meeting, titles: list[str]) -> list[AgendaItem]:
+    """Make the meeting's agenda these items, in this order.
+
+    An item whose words are unchanged keeps its identity (and the decisions recorded under it),
+    wherever it moves. An item whose words changed while it kept its place is the same item,
+    reworded. Any other item no longer listed is removed, unless decisions were recorded under
+    it: then the agenda is not changed and the secretariat is told which item must stay.
+    """
+    titles = [" ".join(t.split()) for t in titles if t.strip()]
+    errors = []
+    if not titles:
+        errors.append(_("Enter at least one agenda item"))
+    too_long = [t for t in titles if len(t) > 200]
+    if too_long:
+        errors.append(
+            _("“%(item)s…” is too long: an agenda item must be 200 characters or fewer")
+            % {"item": too_long[0][:40]}
+        )
+    if errors:
+        raise ValidationError({"items": errors})
+    with transaction.atomic():
+        current = list(
+            AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("order", "id")
+        )
+        by_title: dict[str, list[AgendaItem]] = {}
+        for item in current:
+            by_title.setdefault(_same(item.title), []).append(item)
+        kept: list[AgendaItem | None] = []
+        for title in titles:
+            same = by_title.get(_same(title))
+            kept.append(same.pop(0) if same else None)
+        left = [item for item in current if item not in kept]
+        for n, item in enumerate(kept):  # reworded in place
+            if item is None and n < len(current) and current[n] in left:
+                kept[n] = current[n]
+                left.remove(current[n])
+        blocked = [item for item in left if item.decisions.exists()]
+        if blocked:
+            raise ValidationError(
+                {
+                    "items": _(
+                        "“%(item)s” has a decision recorded under it, so it stays on the agenda"
+                    )
+                    % {"item": blocked[0].title}
+                }
+            )
+        AgendaItem.objects.filter(pk__in=[item.pk for item in left]).delete()
+        result = []
+        for order, (title, item) in enumerate(zip(titles, kept, strict=True)):
+            if item is None:
+                item = AgendaItem.objects.create(meeting=meeting, title=title, order=order)
+            else:
+                item.title, item.order = title, order
+                item.save(update_fields=["title", "order", "updated_at"])
+            result.append(item)
+    return result
+
+
+def decision_record(
+    *,
+    meeting: Meeting,
+    agenda_item: AgendaItem | None,
+    proposed_by: CouncilMember | None,
+    outcome: str,
+    text: str,
+) -> Decision:
+    """Record what the council decided at a meeting, once the meeting's day has come."""
+    errors: dict[str, str] = {}
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    if meeting_day > timezone.localdate():
+        errors["text"] = _("Decisions can be recorded from the day of the meeting")
+    if agenda_item is None or agenda_item.meeting_id != meeting.pk:
+        errors["agenda_item"] = _("Choose the agenda item the decision was made under")
+    if proposed_by is None or proposed_by.council_id != meeting.council_id:
+        errors["proposed_by"] = _("Choose the council member who proposed it")
+    elif not proposed_by.in_term(meeting_day):
+        errors["proposed_by"] = _("%(name)s was not on the council on the day of the meeting") % {
+            "name": proposed_by.name
+        }
+    if outcome not in Decision.Outcome.values:
+        errors["outcome"] = _("Choose whether it was agreed, not agreed or deferred")
+    if not text.strip():
+        errors["text"] = _("Enter the decision")
+    if errors:
+        raise ValidationError(errors)
+    assert proposed_by is not None  # for the type checker: checked above
+    decision = Decision(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        proposed_by=proposed_by,
+        proposer_name=proposed_by.name,
+        outcome=outcome,
+        text=text.strip(),
+        decided_on=meeting_day,
+    )
+    decision.full_clean()
+    with transaction.atomic():
+        decision.save()
+    return decision
+
+
+def pack_add_to_meeting(*, pack: Pack, meeting: Meeting, user: Any) -> Paper:
+    """Make a ready stocktake pack one of a meeting's papers: its PDF, not a copy of it."""
+    errors: dict[str, str] = {}
+    if pack.status != Pack.Status.READY:
+        errors["meeting"] = _("Only a pack that is ready can be a paper")
+    elif meeting.council.mission_id != pack.mission_id:
+        errors["meeting"] = _("Choose a meeting of this mission's council")
+    elif Paper.objects.filter(meeting=meeting, pack=pack).exists():
+        errors["meeting"] = _("This pack is already one of that meeting's papers")
+    if errors:
+        raise ValidationError(errors)
+    title = _("Stocktake pack, %(start)s to %(end)s") % {
+        "start": formats.date_format(pack.period_start, "j F Y"),
+        "end": formats.date_format(pack.period_end, "j F Y"),
+    }
+    paper = Paper(meeting=meeting, title=title, pack=pack, uploaded_by=user)
+    paper.full_clean()
+    with transaction.atomic():
+        paper.save()
+    return paper
 
 
 def minutes_update(*, meeting: Meeting, user: Any, minutes: str) -> Meeting:

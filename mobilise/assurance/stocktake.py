@@ -13,10 +13,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mobilise.core.sections import mission_evidence
@@ -108,9 +109,13 @@ def gather(
     by_outcome = _indicator_facts(mission, base_url)
     open_actions = selectors.open_actions(mission)
     today = timezone.localdate()
-    decisions = Decision.objects.filter(
-        meeting__council__mission=mission, decided_on__gt=since, decided_on__lte=period_end
-    ).order_by("decided_on", "id")
+    decisions = (
+        Decision.objects.filter(
+            meeting__council__mission=mission, decided_on__gt=since, decided_on__lte=period_end
+        )
+        .select_related("agenda_item")
+        .order_by("decided_on", "id")
+    )
     # New since the last stocktake, or still open whenever they were agreed.
     actions = (
         Action.objects.filter(council__mission=mission)
@@ -149,7 +154,16 @@ def gather(
             for o in history.outcomes
         ],
         "evidence": [e.as_dict() for e in mission_evidence.collect(mission, since)],
-        "decisions": [{"date": d.decided_on.isoformat(), "text": d.text} for d in decisions],
+        "decisions": [
+            {
+                "date": d.decided_on.isoformat(),
+                "text": d.text,
+                "item": d.agenda_item.title if d.agenda_item else "",
+                "proposer": d.proposer_name,
+                "outcome": d.get_outcome_display(),
+            }
+            for d in decisions
+        ],
         "actions": [
             {
                 "text": a.text,
@@ -206,6 +220,28 @@ def year_table(
     )
 
 
+def _disagreements(facts: dict[str, Any]) -> dict[Any, str]:
+    """Where the pack's ratings and its indicators' statuses disagree, from the facts alone:
+    keyed "mission" and by the outcome's index."""
+    found: dict[Any, str] = {}
+    every: dict[str, str | None] = {}
+    for index, outcome in enumerate(facts["outcomes"]):
+        statuses = []
+        for item in outcome["indicators"]:
+            status = selectors.indicator_status([p["status"] for p in item["places"]])
+            statuses.append(status)
+            every[item["code"]] = status
+        confidence = outcome["confidence"]
+        said = selectors.rating_disagreement(confidence["rating"] if confidence else None, statuses)
+        if said:
+            found[index] = said
+    latest = facts["confidence"]["latest"]
+    said = selectors.rating_disagreement(latest["rating"] if latest else None, list(every.values()))
+    if said:
+        found["mission"] = said
+    return found
+
+
 def _decorate(facts: dict[str, Any]) -> dict[str, Any]:
     """Add the charts and the indicator tables, drawn from the facts only."""
     points = [
@@ -231,6 +267,7 @@ def _decorate(facts: dict[str, Any]) -> dict[str, Any]:
                         % {"indicator": item["title"], "place": place["place"]},
                     )
     return {
+        "disagreements": _disagreements(facts),
         "confidence_chart": confidence_chart,
         "indicator_charts": indicator_charts,
         "indicator_tables": indicator_tables,
@@ -249,6 +286,14 @@ def render_pdf(facts: dict[str, Any], body: str) -> bytes:
     from weasyprint import HTML
 
     document = render_to_string(
-        "assurance/pack/print.html", {"facts": facts, "body": body, "date": dt.date.fromisoformat}
+        "assurance/pack/print.html",
+        {
+            "facts": facts,
+            "body": body,
+            "date": dt.date.fromisoformat,
+            "lang": translation.get_language() or settings.LANGUAGE_CODE,
+        },
     )
-    return HTML(string=document).write_pdf()
+    # Tagged PDF/UA: a structure tree (headings, tables with their header cells, lists), the
+    # document's language from <html lang> and its title from <title>, shown by readers.
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1")

@@ -6,7 +6,23 @@ app_name = "assurance"
 
 urlpatterns = [
     path("missions/<slug:slug>/council/", views.council, name="council"),
+    path("missions/<slug:slug>/council/meetings/new/", views.meeting_create, name="meeting_create"),
     path("missions/<slug:slug>/council/meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path(
+        "missions/<slug:slug>/council/meetings/<int:meeting_id>/edit/",
+        views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "missions/<slug:slug>/council/meetings/<int:meeting_id>/agenda/",
+        views.agenda_edit,
+        name="agenda_edit",
+    ),
+    path(
+        "missions/<slug:slug>/council/meetings/<int:meeting_id>/decisions/new/",
+        views.decision_create,
+        name="decision_create",
+    ),
     path(
         "missions/<slug:slug>/council/meetings/<int:meeting_id>/minutes/",
         views.minutes_edit,
@@ -32,5 +48,8 @@ urlpatterns = [
     path("missions/<slug:slug>/stocktakes/<int:pack_id>/pdf/", views.pack_pdf, name="pack_pdf"),
     path(
         "missions/<slug:slug>/stocktakes/<int:pack_id>/retry/", views.pack_retry, name="pack_retry"
+    ),
+    path(
+        "missions/<slug:slug>/stocktakes/<int:pack_id>/paper/", views.pack_paper, name="pack_paper"
     ),
 ]

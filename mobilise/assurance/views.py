@@ -1,6 +1,5 @@
 """Assurance pages. Views stay thin: ``access`` fetches and guards, forms parse, services write."""
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +22,13 @@ from .forms import (
     ActionEditForm,
     ActionForm,
     ActionStatusForm,
+    AgendaForm,
     AssessmentForm,
+    DecisionForm,
+    MeetingForm,
     MinutesForm,
     PackForm,
+    PackPaperForm,
     PaperForm,
 )
 from .models import RATING_SCORES, Action, Pack
@@ -72,6 +75,111 @@ def meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
             "council": meeting_.council,
             "meeting": detail,
             "is_secretariat": access.is_secretariat(request.user, mission),
+            "can_record_decisions": _can_record_decisions(detail),
+        },
+    )
+
+
+def _can_record_decisions(meeting_: Any) -> bool:
+    return timezone.localtime(meeting_.starts_at).date() <= timezone.localdate()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    council_ = access.access_council_for_secretariat(request.user, slug)
+    form = MeetingForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_ = services.meeting_schedule(council=council_, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting scheduled. You can now set its agenda."))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/meeting_form.html",
+        {
+            "form": form,
+            "council": council_,
+            "mission": council_.mission,
+            "heading": _("Schedule a meeting"),
+            "submit_text": _("Schedule the meeting"),
+            "cancel_url": council_.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting_for_secretariat(request.user, slug, meeting_id)
+    form = MeetingForm.for_meeting(_data(request), meeting_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting_, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting details saved"))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/meeting_form.html",
+        {
+            "form": form,
+            "council": meeting_.council,
+            "mission": meeting_.council.mission,
+            "heading": _("Change the meeting's date, time or place"),
+            "submit_text": _("Save the meeting details"),
+            "cancel_url": meeting_.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting_for_secretariat(request.user, slug, meeting_id)
+    form = AgendaForm(_data(request), items=list(meeting_.agenda.order_by("order", "id")))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_set(meeting=meeting_, titles=form.cleaned_data["items"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda saved"))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/agenda_form.html",
+        {"form": form, "meeting": meeting_, "mission": meeting_.council.mission},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_create(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    meeting_ = access.access_meeting_for_secretariat(request.user, slug, meeting_id)
+    form = DecisionForm(_data(request), meeting=meeting_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(meeting=meeting_, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded"))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/decision_form.html",
+        {
+            "form": form,
+            "meeting": meeting_,
+            "mission": meeting_.council.mission,
+            "has_agenda": bool(form.items),
+            "is_open": _can_record_decisions(meeting_),
         },
     )
 
@@ -114,6 +222,16 @@ def paper_add(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
 
 def paper_download(request: HttpRequest, paper_id: int) -> FileResponse:
     paper = access.access_paper(request.user, paper_id)
+    if paper.pack_id:  # a stocktake pack: its own PDF is the paper
+        pack_ = paper.pack
+        if pack_ is None or pack_.status != Pack.Status.READY or not pack_.pdf:
+            raise Http404
+        return FileResponse(
+            pack_.pdf.open("rb"),
+            as_attachment=True,
+            filename=Path(pack_.pdf.name).name,
+            content_type="application/pdf",
+        )
     try:
         handle = paper.file.open("rb")
     except FileNotFoundError as exc:
@@ -196,6 +314,7 @@ def confidence(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission(request.user, slug)
     history = selectors.confidence_history(mission)
     points = [(a.assessed_on, a.score, a.rating) for a in reversed(history.history)]
+    disagreements = selectors.confidence_disagreements(mission, history)
     return _render(
         request,
         "assurance/confidence.html",
@@ -207,6 +326,7 @@ def confidence(request: HttpRequest, slug: str) -> HttpResponse:
                 points, _score_labels(), _("Delivery confidence of the mission over time")
             ),
             "can_assess": access.can_assess(request.user, mission),
+            "disagreements": disagreements,
         },
     )
 
@@ -242,14 +362,6 @@ def assess(request: HttpRequest, slug: str) -> HttpResponse:
 # --- stocktake packs -----------------------------------------------------------------------------
 
 
-def _default_period(mission: Any) -> tuple[dt.date, dt.date]:
-    """From the day after the last pack (or the start of the month) to today."""
-    today = timezone.localdate()
-    last = selectors.previous_pack(mission, today + dt.timedelta(days=1))
-    start = last.period_end + dt.timedelta(days=1) if last else today.replace(day=1)
-    return min(start, today), today
-
-
 def _base_url(request: HttpRequest) -> str:
     """``https://host``, so the printed pack can name pages of the site in full."""
     return request.build_absolute_uri("/").rstrip("/")
@@ -257,7 +369,7 @@ def _base_url(request: HttpRequest) -> str:
 
 def packs(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission(request.user, slug)
-    start, end = _default_period(mission)
+    start, end = selectors.default_pack_period(mission)
     return _render(
         request,
         "assurance/packs.html",
@@ -275,7 +387,7 @@ def packs(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_pack(request.user, slug)
-    start, end = _default_period(mission)
+    start, end = selectors.default_pack_period(mission)
     form = PackForm(_data(request), initial={"period_start": start, "period_end": end})
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,8 +407,19 @@ def pack_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "assurance/pack_form.html", {"form": form, "mission": mission})
 
 
+def _pack_paper_meetings(user: Any, slug: str, pack_: Pack) -> tuple[Any, list[Any]]:
+    """The council, and its upcoming meetings that do not have the pack among their papers yet."""
+    council_ = access.access_council(user, slug)
+    attached = set(pack_.papers.values_list("meeting_id", flat=True))
+    return council_, [m for m in selectors.upcoming_meetings(council_) if m.pk not in attached]
+
+
 def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
     pack_ = access.access_pack(request.user, slug, pack_id)
+    can_add_paper = pack_.status == Pack.Status.READY and access.is_secretariat(
+        request.user, pack_.mission
+    )
+    meetings = _pack_paper_meetings(request.user, slug, pack_)[1] if can_add_paper else []
     return _render(
         request,
         "assurance/pack.html",
@@ -304,7 +427,39 @@ def pack(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
             "pack": pack_,
             "mission": pack_.mission,
             "can_retry": access.can_request_pack(request.user, pack_.mission),
+            "can_add_paper": can_add_paper,
+            # The secretariat adds the pack to a meeting's papers here, in one step.
+            "paper_form": PackPaperForm(None, pack=pack_, meetings=meetings)
+            if can_add_paper
+            else None,
+            "papers": list(pack_.papers.select_related("meeting").order_by("meeting__starts_at")),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pack_paper(request: HttpRequest, slug: str, pack_id: int) -> HttpResponse:
+    """The secretariat makes a ready pack one of an upcoming meeting's papers, in one step."""
+    pack_ = access.access_pack_for_secretariat(request.user, slug, pack_id)
+    if pack_.status != Pack.Status.READY:
+        raise Http404
+    council_, meetings = _pack_paper_meetings(request.user, slug, pack_)
+    form = PackPaperForm(_data(request), pack=pack_, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        meeting_ = form.cleaned_data["meeting"]
+        meeting_.council = council_
+        try:
+            services.pack_add_to_meeting(pack=pack_, meeting=meeting_, user=request.user)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The stocktake pack is now one of the meeting's papers"))
+            return redirect(meeting_.get_absolute_url())
+    return _render(
+        request,
+        "assurance/pack_paper_form.html",
+        {"form": form, "pack": pack_, "mission": pack_.mission, "meetings": meetings},
     )
 
 

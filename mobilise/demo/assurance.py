@@ -1,9 +1,11 @@
 """Demo assurance: Camden's clean air mission council with members from every sector, three
-meetings (two held, one next week) with agendas, minutes, decisions and actions (two overdue, one
+meetings (two held, one next week) with agendas, minutes, decisions (each under an agenda item,
+with its proposer and outcome) and actions (two overdue, one
 of them owned by a member without an account, who is reminded by e-mail);
 a delivery-confidence history for every mission; two more places (Manchester and Cardiff) whose
 local missions contribute to the clean energy mission, so its national roll-up has something to
-show; and one stocktake pack, produced as it would be by the background worker.
+show; and the stocktake pack for the last meeting, produced as it would be by the background
+worker.
 
 Safe to run again: what hangs off a date is rebuilt whole (the dates are relative to today, so an
 overdue action stays overdue whenever the demo is built).
@@ -256,7 +258,14 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
             "not as fast as the plan; members asked for the 2023 figures as soon as published.\n\n"
             "School streets: 12 of 20 planned are in place. Residents asked for more say in the "
             "next phase.",
-            [("Publish a quarterly school streets progress note", -75)],
+            [
+                (
+                    "Publish a quarterly school streets progress note",
+                    "School streets programme",
+                    "Daniel Price",
+                    "agreed",
+                )
+            ],
             [
                 (
                     "Bring the 2023 emissions figures and a recovery plan",
@@ -290,8 +299,24 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
             "track but transport emissions are behind. The recovery plan is overdue.\n\n"
             "Camden Community Energy reported progress on its solar pledge.",
             [
-                ("Rate delivery confidence Amber and review it at the next meeting", -14),
-                ("Ask the pledge partners behind schedule for a recovery date", -14),
+                (
+                    "Rate delivery confidence Amber and review it at the next meeting",
+                    "Delivery confidence",
+                    "Dr Amara Okonkwo",
+                    "agreed",
+                ),
+                (
+                    "Ask the pledge partners behind schedule for a recovery date",
+                    "Pledges behind schedule",
+                    "Leila Haddad",
+                    "agreed",
+                ),
+                (
+                    "Publish the residents' panel's notes alongside the minutes",
+                    "Minutes and actions",
+                    "Daniel Price",
+                    "deferred",
+                ),
             ],
             [
                 (
@@ -336,11 +361,19 @@ def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:
             minutes_updated_by=lead if minutes else None,
             minutes_updated_at=at(days + 2) if minutes else None,
         )
-        for order, title in enumerate(agenda):
-            AgendaItem.objects.create(meeting=meeting, title=title, order=order)
-        for text, decided in decisions:
+        items = {
+            title: AgendaItem.objects.create(meeting=meeting, title=title, order=order)
+            for order, title in enumerate(agenda)
+        }
+        for text, item, proposer, outcome in decisions:
             Decision.objects.create(
-                meeting=meeting, text=text, decided_on=today + dt.timedelta(days=decided)
+                meeting=meeting,
+                agenda_item=items[item],
+                proposed_by=members[proposer],
+                proposer_name=proposer,
+                outcome=outcome,
+                text=text,
+                decided_on=today + dt.timedelta(days=days),
             )
         for n, (text, owner_name, owner, due, status, outcome) in enumerate(action_specs):
             Action.objects.create(
@@ -399,11 +432,13 @@ def _histories(missions: dict[str, Mission], today: dt.date) -> int:
 
 def _pack(mission: Mission, today: dt.date) -> int:
     # A snapshot is never redrawn; the demo's own pack is replaced so it shows today's demo.
+    # It is the pack for the meeting two weeks ago, so the next one (journey 7, for the meeting
+    # next week) covers the weeks since, not a single day.
     Pack.objects.filter(mission=mission).delete()
     pack = Pack.objects.create(
         mission=mission,
-        period_start=today - dt.timedelta(days=90),
-        period_end=today - dt.timedelta(days=1),
+        period_start=today - dt.timedelta(days=106),
+        period_end=today - dt.timedelta(days=16),
         requested_by=_user("lead@camden.example"),
     )
     assurance.pack_generate(pack_id=pack.pk)

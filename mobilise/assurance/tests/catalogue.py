@@ -15,6 +15,11 @@ PUBLIC: set[str] = {
 }
 SIGNED_IN: set[str] = set()
 PROTECTED: set[str] = {
+    "assurance:meeting_create",
+    "assurance:meeting_edit",
+    "assurance:agenda_edit",
+    "assurance:decision_create",
+    "assurance:pack_paper",
     "assurance:minutes_edit",
     "assurance:paper_add",
     "assurance:action_create",

@@ -133,7 +133,7 @@ def test_every_assurance_page_passes_axe(live_server, page, axe):
         for name, pattern in our_patterns()
         if name.startswith("assurance:") and name not in not_html
     ]
-    assert len(pages) == 12
+    assert len(pages) == 17
     for name, url in [(n, u) for n, u in pages if n in PUBLIC]:
         assert page.goto(live_server.url + url).status == 200, name
         axe(page)

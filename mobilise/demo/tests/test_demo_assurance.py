@@ -5,9 +5,11 @@ mission's roll-up shows Camden, Manchester and Cardiff."""
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from mobilise.assurance.models import Action, Assessment, Council, Decision, Pack
 from mobilise.assurance.rollup import national_rollup
+from mobilise.assurance.selectors import default_pack_period
 from mobilise.demo.assurance import demo_assurance
 from mobilise.demo.services import demo_build
 from mobilise.missions.models import Mission
@@ -43,5 +45,13 @@ def test_demo_assurance_is_complete_and_repeatable():
         ["/usr/bin/pdftotext", pack.pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Clean air and net zero travel in Camden" in text
+    # Journey 7: the next pack covers the weeks since this one, not a single day; the pack says
+    # where the council's rating and the indicators disagree; decisions sit under agenda items.
+    start, end = default_pack_period(pack.mission)
+    assert end == timezone.localdate() and (end - start).days == 15
+    assert "The rating and the data disagree" in pack.html
+    assert all(
+        d.agenda_item and d.proposed_by for d in Decision.objects.filter(meeting__council=council)
+    )
     places = {r.place.name for r in national_rollup(Mission.objects.get(slug="clean-energy")).rows}
     assert places == {"Camden", "Manchester", "Cardiff"}
