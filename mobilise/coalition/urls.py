@@ -17,6 +17,7 @@ urlpatterns = [
         membership.member_decide,
         name="member_decide",
     ),
+    path("missions/<slug:slug>/matches/", exchange.matches, name="matches"),
     path("missions/<slug:slug>/dashboard/", overview.dashboard, name="dashboard"),
     path("missions/<slug:slug>/pledges.csv", overview.pledges_csv, name="pledges_csv"),
     path(
@@ -36,6 +37,7 @@ urlpatterns = [
     path("pledges/<int:pledge_id>/", pledges.pledge_detail, name="pledge_detail"),
     path("pledges/<int:pledge_id>/progress/", pledges.pledge_progress, name="pledge_progress"),
     path("pledges/<int:pledge_id>/flag/", pledges.pledge_flag, name="pledge_flag"),
+    path("pledges/<int:pledge_id>/offer/", pledges.pledge_offer, name="pledge_offer"),
     # Asks, offers and matches.
     path("asks/<int:listing_id>/", exchange.listing_detail, {"kind": "ask"}, name="ask_detail"),
     path("asks/<int:listing_id>/close/", exchange.listing_close, {"kind": "ask"}, name="ask_close"),

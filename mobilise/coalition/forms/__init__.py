@@ -2,13 +2,14 @@
 and write.
 """
 
-from ._common import MYSELF, TimeField
-from .exchange import AskForm, ConsentForm, OfferForm, RespondForm
+from ._common import MYSELF, AmountField, TimeField
+from .exchange import AskForm, ConsentForm, OfferForm, OnBehalfForm, PledgeOfferForm, RespondForm
 from .membership import DecisionForm, JoinForm
 from .pledges import FlagForm, PledgeForm, ProgressForm
 from .volunteering import AttendanceForm, NearForm, OpportunityForm, SessionForm, SignUpForm
 
 __all__ = [
+    "AmountField",
     "AskForm",
     "AttendanceForm",
     "ConsentForm",
@@ -18,8 +19,10 @@ __all__ = [
     "MYSELF",
     "NearForm",
     "OfferForm",
+    "OnBehalfForm",
     "OpportunityForm",
     "PledgeForm",
+    "PledgeOfferForm",
     "ProgressForm",
     "RespondForm",
     "SessionForm",

@@ -14,10 +14,23 @@ MYSELF = "myself"
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
+_AMOUNT_NOISE = re.compile(r"[£,\s]")
+
+
+class AmountField(forms.DecimalField):
+    """A number as people type it: "£1,500", "1 500" or "12.5" (the pound sign, thousands commas
+    and spaces are dropped before the number is read)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = _AMOUNT_NOISE.sub("", value)
+        return super().to_python(value)
+
+
 def _amount(
     label: str, *, required: bool = True, help_text: str = "", **kwargs: Any
 ) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         required=required,
         max_digits=12,

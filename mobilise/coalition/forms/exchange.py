@@ -168,3 +168,48 @@ class RespondForm(ConsentForm):
         error_messages={"required": _("Choose whether to accept or decline the match")},
     )
     field_order = ["decision", "consent"]
+
+
+class OnBehalfForm(forms.Form):
+    """A mission lead answers for a side of a match that has nobody on the site."""
+
+    method = forms.ChoiceField(
+        label=_("How do they agree?"),
+        choices=[
+            ("recorded", _("They agreed another way (by phone, in person, by letter)")),
+            ("emailed", _("E-mail them the other side’s contact details")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how they agree")},
+    )
+    note = forms.CharField(
+        label=_("How and when did they agree?"),
+        help_text=_("Needed if they agreed another way, for example ‘by phone on 3 Dec’"),
+        required=False,
+        max_length=300,
+        error_messages={"max_length": _("Keep it to 300 characters or fewer")},
+    )
+    email = forms.CharField(
+        label=_("Their e-mail address"),
+        help_text=_("Needed to e-mail them: the address you hold for the organisation"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    side = forms.ChoiceField(choices=[("ask", "ask"), ("offer", "offer")], widget=forms.HiddenInput)
+
+
+class PledgeOfferForm(forms.Form):
+    """Offer an existing in-kind pledge in the exchange."""
+
+    category = forms.ChoiceField(
+        label=_("What kind of thing is it?"),
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of thing it is")},
+    )
+    contact_consent = forms.BooleanField(
+        label=_("Share our contact details when it is matched"),
+        help_text=_("If ticked, a match needs no further step from you."),
+        required=False,
+    )

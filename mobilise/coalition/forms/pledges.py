@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.coalition import selectors
+from mobilise.coalition.models import Category
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.missions.models import Mission, Outcome, TheoryOfChangeNode
 from mobilise.places.models import Place
@@ -74,6 +75,24 @@ class PledgeForm(forms.Form):
         required=False,
         help_text=_("What the time, space or goods would cost to buy, if you know"),
     )
+    offer_in_exchange = forms.BooleanField(
+        label=_("Also offer this in the exchange"),
+        help_text=_(
+            "For space, equipment or skills: it is listed as an offer too, and a match on it "
+            "counts towards this pledge"
+        ),
+        required=False,
+    )
+    offer_category = forms.ChoiceField(
+        label=_("If you offer it: what kind of thing is it?"),
+        choices=[("", _("Choose one")), *Category.choices],
+        required=False,
+    )
+    offer_contact_consent = forms.BooleanField(
+        label=_("Share our contact details when it is matched"),
+        help_text=_("If ticked, a match needs no further step from you."),
+        required=False,
+    )
 
     def __init__(
         self, *args: Any, mission: Mission, user: Any, organisations: Any, **kwargs: Any
@@ -92,6 +111,16 @@ class PledgeForm(forms.Form):
             *selectors.serves_choices(mission),
         ]
         self.fields["places"].queryset = _place_queryset(selectors.mission_place_choices(mission))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("offer_in_exchange") and not data.get("offer_category"):
+            self.add_error(
+                "offer_category", _("Choose what kind of thing you are offering in the exchange")
+            )
+        if not data.get("offer_in_exchange"):
+            data["offer_category"] = ""
+        return data
 
     def clean_pledger(self) -> Any:
         value = self.cleaned_data["pledger"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from mobilise.accounts.models import Membership
 from mobilise.coalition.models import (
     Ask,
     Category,
@@ -114,10 +115,13 @@ class Suggestion:
     score: float
     reasons: list[str]
     match: Match | None = None
+    # The quantities are in units that do not convert: the score says nothing about quantity.
+    units_differ: bool = False
 
     @property
-    def percent(self) -> int:
-        return round(self.score * 100)
+    def percent(self) -> int | None:
+        """The score as a percentage, or None when the units differ (the page says so instead)."""
+        return None if self.units_differ else round(self.score * 100)
 
 
 def _open_offers() -> QuerySet[Offer]:
@@ -156,7 +160,11 @@ def suggested_offers(ask: Ask) -> list[Suggestion]:
     names = _place_names(relations)
     return [
         Suggestion(
-            by_id[m.offer_id], m.score, reason_texts(m.reasons, names), existing.get(m.offer_id)
+            by_id[m.offer_id],
+            m.score,
+            reason_texts(m.reasons, names),
+            existing.get(m.offer_id),
+            units_differ=m.units_differ,
         )
         for m in ranker.offers_for(ask.pk)[:MAX_SUGGESTIONS]
     ]
@@ -175,7 +183,13 @@ def suggested_asks(offer: Offer) -> list[Suggestion]:
     existing = {m.ask_id: m for m in Match.objects.filter(offer=offer)}
     names = _place_names(relations)
     return [
-        Suggestion(by_id[m.ask_id], m.score, reason_texts(m.reasons, names), existing.get(m.ask_id))
+        Suggestion(
+            by_id[m.ask_id],
+            m.score,
+            reason_texts(m.reasons, names),
+            existing.get(m.ask_id),
+            units_differ=m.units_differ,
+        )
         for m in ranker.asks_for(offer.pk)[:MAX_SUGGESTIONS]
     ]
 
@@ -259,8 +273,15 @@ def _reason_text(code: str, p: dict[str, Any], names: dict[str, str]) -> str | N
         return _("Offers %(offered)s, enough for the %(asked)s %(unit)s asked for") % amounts
     if code == "quantity_partial":
         return _("Offers %(offered)s of the %(asked)s %(unit)s asked for (%(percent)s%%)") % amounts
+    if code == "units_converted":
+        return _(
+            "%(offered)s %(offer_unit)s is %(converted)s %(unit)s (counting a day as 8 hours)"
+        ) % {**amounts, "converted": _number(p.get("converted", 0))}
     if code == "different_units":
-        return _("Offers %(offered)s %(offer_unit)s; asks for %(asked)s %(unit)s") % amounts
+        return (
+            _("Units differ: offers %(offered)s %(offer_unit)s; asks for %(asked)s %(unit)s")
+            % amounts
+        )
     return None
 
 
@@ -296,3 +317,33 @@ def contact_for(listing: Ask | Offer) -> dict[str, str]:
         "email": person.email if person else "",
         "website": organisation.website if organisation else "",
     }
+
+
+def mission_matches(mission: Mission, *, status: str = Match.Status.PROPOSED) -> list[Match]:
+    """A mission's matches in one status (those waiting for a reply, by default), oldest first,
+    each with ``needs_lead`` set when a side that has not agreed has nobody on the site."""
+    matches = list(
+        Match.objects.filter(ask__mission=mission, status=status)
+        .select_related("ask", "ask__organisation", "offer", "offer__organisation", "offer__person")
+        .order_by("created_at", "id")
+    )
+    org_ids = {m.ask.organisation_id for m in matches} | {
+        m.offer.organisation_id for m in matches if m.offer.organisation_id
+    }
+    staffed = set(
+        Membership.objects.filter(organisation_id__in=org_ids, user__is_active=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for m in matches:
+        m.waiting_for = [
+            side.organisation.name if side.organisation else _("the resident")
+            for side, agreed in ((m.ask, m.ask_consented_at), (m.offer, m.offer_consented_at))
+            if agreed is None
+        ]
+        m.needs_lead = (m.ask_consented_at is None and m.ask.organisation_id not in staffed) or (
+            m.offer_consented_at is None
+            and m.offer.person_id is None
+            and m.offer.organisation_id not in staffed
+        )
+    return matches

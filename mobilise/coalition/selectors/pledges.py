@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from mobilise.coalition.models import (
+    Offer,
     Pledge,
     PledgeUpdate,
 )
@@ -82,3 +83,12 @@ def nearby_place_choices(mission: Mission, *, extra: Iterable[Place | None] = ()
         if place is not None:
             places.setdefault(place.pk, place)
     return sorted(places.values(), key=lambda p: p.name)
+
+
+def pledge_offers(pledge: Pledge) -> list[Offer]:
+    """The offers made from a pledge in the exchange, newest first."""
+    return list(
+        pledge.offers.select_related("place")
+        .defer("place__boundary", "place__bbox")
+        .order_by("-created_at", "-id")
+    )

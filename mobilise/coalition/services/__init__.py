@@ -9,9 +9,23 @@ Callers import this package (``services.pledge_create``); the sub-modules hold t
 """
 
 from ._common import MAX_CAPACITY, MAX_TAGS, normalise_tags
-from .exchange import ask_close, ask_create, match_create, match_respond, offer_close, offer_create
+from .exchange import (
+    KINDS,
+    ListingKind,
+    OnBehalf,
+    ask_close,
+    ask_create,
+    listing_close,
+    listing_create,
+    listing_kind,
+    match_consent_on_behalf,
+    match_create,
+    match_respond,
+    offer_close,
+    offer_create,
+)
 from .membership import coalition_join_request, coalition_member_decide
-from .pledges import pledge_create, pledge_flag, pledge_progress_add, pledge_recount
+from .pledges import pledge_create, pledge_flag, pledge_offer, pledge_progress_add, pledge_recount
 from .volunteering import (
     Attendance,
     OpportunityFields,
@@ -26,14 +40,21 @@ from .volunteering import (
 
 __all__ = [
     "Attendance",
+    "KINDS",
+    "ListingKind",
     "MAX_CAPACITY",
     "MAX_TAGS",
+    "OnBehalf",
     "OpportunityFields",
     "ask_close",
     "ask_create",
     "attendance_record",
     "coalition_join_request",
     "coalition_member_decide",
+    "listing_close",
+    "listing_create",
+    "listing_kind",
+    "match_consent_on_behalf",
     "match_create",
     "match_respond",
     "normalise_tags",
@@ -43,6 +64,7 @@ __all__ = [
     "opportunity_update",
     "pledge_create",
     "pledge_flag",
+    "pledge_offer",
     "pledge_progress_add",
     "pledge_recount",
     "session_create",

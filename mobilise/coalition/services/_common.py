@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mobilise.accounts.models import Role
 from mobilise.accounts.selectors import user_has_role
+from mobilise.coalition.models import Pledge
 from mobilise.missions.models import Mission
 
 MAX_CAPACITY = 1000
@@ -81,3 +82,18 @@ def _mission_leads(mission: Mission) -> list[Any]:
 def _public(mission: Mission) -> None:
     if not mission.is_public:
         raise ValidationError(_("This mission is not published yet"))
+
+
+def _recount(pledge: Pledge) -> None:
+    """Delivered so far, and the date the running total first reached the pledge, from its updates."""
+    total, fulfilled_on = Decimal(0), None
+    for amount, reported_on in pledge.updates.order_by("reported_on", "id").values_list(
+        "amount", "reported_on"
+    ):
+        total += amount
+        if fulfilled_on is None and total >= pledge.quantity:
+            fulfilled_on = reported_on
+    Pledge.objects.filter(pk=pledge.pk).update(
+        delivered=total, fulfilled_on=fulfilled_on, updated_at=timezone.now()
+    )
+    pledge.delivered, pledge.fulfilled_on = total, fulfilled_on

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,10 @@ from mobilise.coalition.models import (
     ListingStatus,
     Match,
     Offer,
+    Pledge,
+    PledgeUpdate,
 )
+from mobilise.engines import matching
 from mobilise.missions.models import Mission
 from mobilise.places.models import Place
 
@@ -29,6 +33,7 @@ from ._common import (
     _check_not_past,
     _full_clean,
     _public,
+    _recount,
     normalise_tags,
 )
 
@@ -139,6 +144,11 @@ def listing_create(
         fields.update(
             person=None if organisation is not None else user, contact_consent=contact_consent
         )
+        if pledge is not None:
+            # An in-kind pledge offered in the exchange: its pledger offers it, in its mission.
+            if pledge.mission_id != mission.pk or not access.is_pledger(user, pledge):
+                raise PermissionDenied
+            fields["pledge"] = pledge
     listing = spec.model(**fields)
     _full_clean(listing, errors)
     listing.save()
@@ -249,6 +259,7 @@ def match_create(*, ask: Ask, offer: Offer, user: Any, consent: bool, base_url: 
             match.save()
     except IntegrityError as exc:
         raise ValidationError(_("This ask and offer have been matched already")) from exc
+    _count_towards_pledge(match, user)
     to = []
     if not ask_side or match.status == Match.Status.CONNECTED:
         to += _match_people(match, ask_side=True)
@@ -303,6 +314,158 @@ def match_respond(
             match.status = Match.Status.CONNECTED
     _full_clean(match, {}, validate_constraints=False)
     match.save()
+    _count_towards_pledge(match, user)
     others = _match_people(match, ask_side=not ask_side) if not (ask_side and offer_side) else []
     emails.match_news(match, to=others, base_url=base_url)
+    return match
+
+
+def _count_towards_pledge(match: Match, user: Any) -> PledgeUpdate | None:
+    """A connection on an offer made from an in-kind pledge counts towards the pledge, once.
+
+    It counts what the ask needs, at most what was offered, in the pledge's unit (converted where
+    the engine's ``units`` rule allows, a day being 8 hours). When the units do not convert it
+    counts nothing but says so on the pledge, so the pledger reports the amount themselves.
+    """
+    offer = match.offer
+    if match.status != Match.Status.CONNECTED or offer.pledge_id is None:
+        return None
+    if PledgeUpdate.objects.filter(match=match).exists():
+        return None
+    pledge = Pledge.objects.select_for_update().get(pk=offer.pledge_id)
+    asked = matching.units.convert(float(match.ask.quantity), match.ask.unit, pledge.unit)
+    offered = matching.units.convert(float(offer.quantity), offer.unit, pledge.unit)
+    organisation = match.ask.organisation.name
+    if asked is None or offered is None:
+        amount = Decimal(0)
+        note = _(
+            "Matched in the exchange with ‘%(ask)s’ (%(organisation)s), asked in %(unit)s: "
+            "report what was delivered in an update."
+        ) % {"ask": match.ask.title, "organisation": organisation, "unit": match.ask.unit}
+    else:
+        amount = Decimal(str(round(min(asked, offered), 2)))
+        note = _("Matched in the exchange with ‘%(ask)s’ (%(organisation)s)") % {
+            "ask": match.ask.title,
+            "organisation": organisation,
+        }
+    update = PledgeUpdate.objects.create(
+        pledge=pledge,
+        amount=amount,
+        reported_on=timezone.localdate(),
+        note=note,
+        made_by=user if getattr(user, "is_authenticated", False) else None,
+        match=match,
+    )
+    _recount(pledge)
+    return update
+
+
+class OnBehalf:
+    """How a mission lead answers for a side of a match that has nobody on the site."""
+
+    RECORDED = "recorded"  # they agreed (by phone, in person, by letter): the lead records how
+    EMAILED = "emailed"  # the lead e-mails them the other side's contact details
+
+
+@transaction.atomic
+def match_consent_on_behalf(
+    *,
+    match: Match,
+    user: Any,
+    side: str,
+    method: str,
+    note: str = "",
+    email: str = "",
+    base_url: str = "",
+) -> Match:
+    """A mission lead answers for the ``side`` ("ask" or "offer") of a proposed match whose
+    organisation has no member accounts, so the match does not wait for ever.
+
+    ``OnBehalf.RECORDED``: the organisation agreed some other way; ``note`` says how (required,
+    e.g. "by phone on 3 Dec"). ``OnBehalf.EMAILED``: the lead e-mails the other side's contact
+    details to ``email``, the address the lead holds for the organisation (only once the other
+    side has agreed to share them). Either way the side counts as agreed, with a note of how and by
+    whom, and the match becomes a connection when the other side has agreed too.
+    """
+    match = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related(
+            "ask",
+            "ask__mission",
+            "ask__mission__owner",
+            "ask__organisation",
+            "ask__made_by",
+            "offer",
+            "offer__person",
+            "offer__made_by",
+            "offer__organisation",
+        )
+        .get(pk=match.pk)
+    )
+    if not access.can_manage_coalition(user, match.ask.mission):
+        raise PermissionDenied
+    if side not in ("ask", "offer"):
+        raise ValidationError({"side": _("Choose which side you are answering for")})
+    listing = match.ask if side == "ask" else match.offer
+    consented_field = f"{side}_consented_at"
+    if match.status != Match.Status.PROPOSED:
+        raise ValidationError(
+            _("This match has been %(status)s already")
+            % {"status": match.get_status_display().lower()}
+        )
+    if getattr(match, consented_field) is not None:
+        raise ValidationError(_("That side has agreed already"))
+    if access.has_people(listing):
+        raise ValidationError(
+            _("%(name)s has people on this site: they answer for themselves")
+            % {"name": listing.organisation.name if listing.organisation else _("The resident")}
+        )
+    errors: dict[str, list[str]] = {}
+    note, email = note.strip(), email.strip()
+    other_consented = (
+        match.offer_consented_at if side == "ask" else match.ask_consented_at
+    ) is not None
+    who = user.get_full_name() or user.email
+    if method == OnBehalf.RECORDED:
+        if not note:
+            _add(errors, "note", _("Say how they agreed, for example ‘by phone on 3 Dec’"))
+        text = _("Agreed %(how)s (recorded by %(who)s)") % {"how": note, "who": who}
+    elif method == OnBehalf.EMAILED:
+        if not email:
+            _add(errors, "email", _("Enter the e-mail address you hold for them"))
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                _add(errors, "email", _("Enter an e-mail address, like name@example.org"))
+        if not other_consented:
+            _add(
+                errors,
+                "method",
+                _("The other side has not agreed to share its contact details yet"),
+            )
+        text = _("Contact details e-mailed to %(email)s by %(who)s") % {"email": email, "who": who}
+        if note:
+            text += f" ({note})"
+    else:
+        _add(errors, "method", _("Choose how they agreed"))
+        text = ""
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    setattr(match, consented_field, now)
+    setattr(match, f"{side}_consent_note", text[:500])
+    if method == OnBehalf.EMAILED:
+        match.handed_over_to = email
+    if match.ask_consented_at and match.offer_consented_at:
+        match.status = Match.Status.CONNECTED
+    _full_clean(match, {}, validate_constraints=False)
+    match.save()
+    _count_towards_pledge(match, user)
+    if method == OnBehalf.EMAILED:
+        other = match.offer if side == "ask" else match.ask
+        from mobilise.coalition import selectors  # contact details are a read
+
+        emails.handover(match, to=email, contact=selectors.contact_for(other), listing=listing)
+    emails.match_news(match, to=_match_people(match, ask_side=side != "ask"), base_url=base_url)
     return match

@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 from mobilise.accounts.models import Organisation
 from mobilise.coalition import access
 from mobilise.coalition.models import (
+    Offer,
     Pledge,
     PledgeUpdate,
 )
 from mobilise.missions.models import Mission, Outcome, TheoryOfChangeNode
 from mobilise.places.models import Place
 
-from ._common import _add, _check_amount, _check_not_past, _full_clean, _public, _today
+from ._common import _add, _check_amount, _check_not_past, _full_clean, _public, _recount, _today
+from .exchange import listing_create
 
 # --- pledges -------------------------------------------------------------------------------------
 
@@ -52,8 +54,15 @@ def pledge_create(
     places: Iterable[Place] = (),
     money_value: Decimal | None = None,
     in_kind_value: Decimal | None = None,
+    offer_category: str = "",
+    offer_contact_consent: bool = False,
 ) -> Pledge:
-    """A pledge by a coalition organisation ``user`` belongs to, or by ``user`` as a resident."""
+    """A pledge by a coalition organisation ``user`` belongs to, or by ``user`` as a resident.
+
+    With ``offer_category`` (a meeting room is "premises") the pledge is also offered in the
+    exchange, in the same step: an offer of the same thing, quantity and unit, available from
+    today until the pledge is due, linked to the pledge so a connection on it counts towards it.
+    """
     _public(mission)
     if not user.is_authenticated:
         raise PermissionDenied
@@ -91,8 +100,70 @@ def pledge_create(
     )
     _full_clean(pledge, errors)
     pledge.save()
-    pledge.places.set(list(places))
+    places = list(places)
+    pledge.places.set(places)
+    if offer_category:
+        pledge_offer(
+            pledge=pledge,
+            user=user,
+            category=offer_category,
+            contact_consent=offer_contact_consent,
+            place=places[0] if places else None,
+        )
     return pledge
+
+
+# How an error in the offer made with a pledge shows on the pledge form.
+_OFFER_FIELDS = {"category": "offer_category"}
+
+
+@transaction.atomic
+def pledge_offer(
+    *,
+    pledge: Pledge,
+    user: Any,
+    category: str,
+    contact_consent: bool = False,
+    place: Place | None = None,
+) -> Offer:
+    """Offer an in-kind pledge in the exchange: an offer of the same thing, linked to the pledge,
+    so a connection on it counts towards the pledge (``exchange._count_towards_pledge``)."""
+    mission = pledge.mission
+    place = (
+        place
+        or pledge.places.defer("boundary", "bbox").order_by("name").first()
+        or (pledge.organisation.home_place if pledge.organisation else None)
+        or getattr(user, "home_place", None)
+        or mission.places.defer("boundary", "bbox").first()
+    )
+    if place is None:
+        raise ValidationError({"offer_category": _("Say where the pledge is, to offer it")})
+    try:
+        return listing_create(  # type: ignore[return-value]
+            kind="offer",
+            mission=mission,
+            user=user,
+            organisation=pledge.organisation,
+            category=category,
+            title=pledge.title,
+            description=pledge.description,
+            quantity=pledge.quantity,
+            unit=pledge.unit,
+            place=place,
+            start=_today(),
+            end=pledge.due_date,
+            contact_consent=contact_consent,
+            pledge=pledge,
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                _OFFER_FIELDS.get(field, "offer_in_exchange"): messages
+                for field, messages in exc.message_dict.items()
+            }
+        ) from exc
 
 
 def pledge_recount(*, pledge: Pledge) -> Pledge:
@@ -102,21 +173,6 @@ def pledge_recount(*, pledge: Pledge) -> Pledge:
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         _recount(pledge)
     return pledge
-
-
-def _recount(pledge: Pledge) -> None:
-    """Delivered so far, and the date the running total first reached the pledge, from its updates."""
-    total, fulfilled_on = Decimal(0), None
-    for amount, reported_on in pledge.updates.order_by("reported_on", "id").values_list(
-        "amount", "reported_on"
-    ):
-        total += amount
-        if fulfilled_on is None and total >= pledge.quantity:
-            fulfilled_on = reported_on
-    Pledge.objects.filter(pk=pledge.pk).update(
-        delivered=total, fulfilled_on=fulfilled_on, updated_at=timezone.now()
-    )
-    pledge.delivered, pledge.fulfilled_on = total, fulfilled_on
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from mobilise.coalition.forms import (
     AskForm,
     ConsentForm,
     OfferForm,
+    OnBehalfForm,
     RespondForm,
 )
 from mobilise.coalition.models import (
@@ -231,7 +232,7 @@ def match_create(request: HttpRequest, ask_id: int, offer_id: int) -> HttpRespon
             "offer": offer,
             "mission": ask.mission,
             "party": party,
-            "score": round(scored.score * 100) if scored else 0,
+            "score": None if scored is None or scored.units_differ else round(scored.score * 100),
             "reasons": selectors.reason_texts(
                 scored.reasons if scored else [],
                 {
@@ -256,8 +257,40 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         (ask_side and match.ask_consented_at is None)
         or (offer_side and match.offer_consented_at is None)
     )
-    form = RespondForm(_data(request)) if waiting_on_me else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    # Sides nobody on the site can answer for: a mission lead answers for them.
+    behalf_sides = (
+        [
+            side
+            for side, listing in (("ask", match.ask), ("offer", match.offer))
+            if getattr(match, f"{side}_consented_at") is None and not access.has_people(listing)
+        ]
+        if match.status == Match.Status.PROPOSED
+        and access.can_manage_coalition(user, match.ask.mission)
+        else []
+    )
+    posted_behalf = request.method == "POST" and request.POST.get("form") == "on_behalf"
+    behalf_form = None
+    if behalf_sides:
+        behalf_form = OnBehalfForm(
+            request.POST if posted_behalf else None, initial={"side": behalf_sides[0]}
+        )
+    if posted_behalf and behalf_form is not None and behalf_form.is_valid():
+        try:
+            match = services.match_consent_on_behalf(
+                match=match, user=user, base_url=_base_url(request), **behalf_form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(behalf_form, exc)
+        else:
+            messages.success(
+                request,
+                _("Connected: both sides have agreed")
+                if match.status == Match.Status.CONNECTED
+                else _("Recorded. The match now waits for the other side."),
+            )
+            return redirect(match)
+    form = RespondForm(_data(request) if not posted_behalf else None) if waiting_on_me else None
+    if request.method == "POST" and not posted_behalf and form is not None and form.is_valid():
         try:
             match = services.match_respond(
                 match=match,
@@ -303,5 +336,27 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
             ),
             "ask_side": ask_side,
             "offer_side": offer_side,
+            "behalf_form": behalf_form,
+            "behalf_name": (
+                match.ask.organisation.name
+                if behalf_sides[:1] == ["ask"]
+                else match.offer.organisation.name
+                if behalf_sides
+                else ""
+            ),
+            "behalf_other_agreed": bool(behalf_sides)
+            and (match.offer_consented_at if behalf_sides[0] == "ask" else match.ask_consented_at)
+            is not None,
         },
+    )
+
+
+@login_required
+def matches(request: HttpRequest, slug: str) -> HttpResponse:
+    """For mission leads: the matches waiting for a reply, those only they can move first."""
+    mission = access.access_mission_for_coalition_management(request.user, slug)
+    return _render(
+        request,
+        "coalition/matches.html",
+        {"mission": mission, "matches": selectors.mission_matches(mission)},
     )

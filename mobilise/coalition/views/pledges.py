@@ -13,6 +13,7 @@ from mobilise.coalition import access, selectors, services
 from mobilise.coalition.forms import (
     FlagForm,
     PledgeForm,
+    PledgeOfferForm,
     ProgressForm,
 )
 from mobilise.core.forms_govuk import apply_service_errors
@@ -52,12 +53,20 @@ def pledge_create(request: HttpRequest, slug: str) -> HttpResponse:
                 due_date=data["due_date"],
                 money_value=data["money_value"],
                 in_kind_value=data["in_kind_value"],
+                offer_category=data["offer_category"],
+                offer_contact_consent=data["offer_contact_consent"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(
-                request, _("Pledge made. Report progress on it here whenever you have some.")
+                request,
+                _(
+                    "Pledge made and offered in the exchange. Report progress on it here "
+                    "whenever you have some; matches on the offer count towards it."
+                )
+                if data["offer_category"]
+                else _("Pledge made. Report progress on it here whenever you have some."),
             )
             return redirect(pledge)
     return _render(request, "coalition/pledge_form.html", {"form": form, "mission": mission})
@@ -75,6 +84,7 @@ def pledge_detail(request: HttpRequest, pledge_id: int) -> HttpResponse:
             "places": list(pledge.places.defer("boundary", "bbox").order_by("name")),
             "timeliness": pledge.timeliness(timezone.localdate()),
             "is_pledger": access.is_pledger(request.user, pledge),
+            "offers": selectors.pledge_offers(pledge),
             "can_manage": access.can_manage_coalition(request.user, pledge.mission),
         },
     )
@@ -117,5 +127,28 @@ def pledge_flag(request: HttpRequest, pledge_id: int) -> HttpResponse:
     return _render(
         request,
         "coalition/flag_form.html",
+        {"form": form, "pledge": pledge, "mission": pledge.mission},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_offer(request: HttpRequest, pledge_id: int) -> HttpResponse:
+    """Offer an in-kind pledge in the exchange (for a pledge made without ticking the box)."""
+    pledge = access.access_pledge_for_progress(request.user, pledge_id)
+    form = PledgeOfferForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.pledge_offer(pledge=pledge, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Offered in the exchange. Matches on it count towards your pledge.")
+            )
+            return redirect(offer)
+    return _render(
+        request,
+        "coalition/pledge_offer_form.html",
         {"form": form, "pledge": pledge, "mission": pledge.mission},
     )
