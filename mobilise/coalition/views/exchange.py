@@ -337,6 +337,9 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
             "ask_side": ask_side,
             "offer_side": offer_side,
             "behalf_form": behalf_form,
+            "page_has_errors": behalf_form is not None
+            and behalf_form.is_bound
+            and bool(behalf_form.errors),
             "behalf_name": (
                 match.ask.organisation.name
                 if behalf_sides[:1] == ["ask"]
