@@ -84,6 +84,8 @@ def test_a_pledge_is_offered_in_the_exchange_in_one_step(
     assert offer.available_until == pledge.due_date
     page = client.get(pledge.get_absolute_url()).content.decode()
     assert "Offered in the exchange" in page and offer.get_absolute_url() in page
+    page = client.get(offer.get_absolute_url()).content.decode()
+    assert "Offered from the pledge" in page and pledge.get_absolute_url() in page
 
 
 def test_offering_without_a_kind_says_so_and_writes_nothing(

@@ -165,6 +165,8 @@ def listing_detail(request: HttpRequest, kind: str, listing_id: int) -> HttpResp
             "suggestions": suggestions,
             "matches": selectors.listing_matches(listing) if can_manage else [],
             "close_url": reverse(f"coalition:{kind}_close", args=[listing.pk]),
+            # An offer made from an in-kind pledge: matches on it count towards the pledge.
+            "pledge": listing.pledge if kind == "offer" and listing.pledge_id else None,
         },
     )
 
