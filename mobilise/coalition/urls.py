@@ -26,8 +26,18 @@ urlpatterns = [
         name="opportunities_csv",
     ),
     path("missions/<slug:slug>/pledges/new/", pledges.pledge_create, name="pledge_create"),
-    path("missions/<slug:slug>/asks/new/", exchange.ask_create, name="ask_create"),
-    path("missions/<slug:slug>/offers/new/", exchange.offer_create, name="offer_create"),
+    path(
+        "missions/<slug:slug>/asks/new/",
+        exchange.listing_create,
+        {"kind": "ask"},
+        name="ask_create",
+    ),
+    path(
+        "missions/<slug:slug>/offers/new/",
+        exchange.listing_create,
+        {"kind": "offer"},
+        name="offer_create",
+    ),
     path(
         "missions/<slug:slug>/volunteering/new/",
         volunteering.opportunity_create,

@@ -48,59 +48,46 @@ def _default_place(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ask_create(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = access.access_mission_for_acting(request.user, slug)
-    organisations = (
-        access.acting_organisations(request.user, mission)
-        .select_related("home_place")
-        .defer("home_place__boundary", "home_place__bbox")
+def listing_create(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Post an ask (coalition organisations) or an offer (any organisation, or a resident)."""
+    user = request.user
+    if kind == "ask":
+        mission = access.access_mission_for_acting(user, slug)
+        organisations = access.acting_organisations(user, mission)
+    else:
+        mission = access.access_mission_for_coalition(user, slug)
+        organisations = access.offering_organisations(user)
+    organisations = organisations.select_related("home_place").defer(
+        "home_place__boundary", "home_place__bbox"
     )
     org_list = list(organisations)
-    form = AskForm(
+    form = (AskForm if kind == "ask" else OfferForm)(
         _data(request),
-        organisations=organisations,
-        places=_listing_places(request, mission, org_list),
-        default_place=_default_place(request, mission, org_list),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            ask = services.ask_create(mission=mission, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Ask posted. Offers that could meet it are listed below."))
-            return redirect(ask)
-    return _render(request, "coalition/ask_form.html", {"form": form, "mission": mission})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
-    mission = access.access_mission_for_coalition(request.user, slug)
-    org_list = list(
-        access.offering_organisations(request.user)
-        .select_related("home_place")
-        .defer("home_place__boundary", "home_place__bbox")
-    )
-    form = OfferForm(
-        _data(request),
-        organisations=org_list,
+        organisations=organisations if kind == "ask" else org_list,
         places=_listing_places(request, mission, org_list),
         default_place=_default_place(request, mission, org_list),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        organisation = data.pop("offerer")
+        spec = services.KINDS[kind]
+        if kind == "offer":
+            data["organisation"] = data.pop("offerer")
+        start, end = data.pop(spec.start_field), data.pop(spec.end_field)
         try:
-            offer = services.offer_create(
-                mission=mission, user=request.user, organisation=organisation, **data
+            listing = services.listing_create(
+                kind=kind, mission=mission, user=user, start=start, end=end, **data
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Offer posted. Asks it could meet are listed below."))
-            return redirect(offer)
-    return _render(request, "coalition/offer_form.html", {"form": form, "mission": mission})
+            messages.success(
+                request,
+                _("Ask posted. Offers that could meet it are listed below.")
+                if kind == "ask"
+                else _("Offer posted. Asks it could meet are listed below."),
+            )
+            return redirect(listing)
+    return _render(request, f"coalition/{kind}_form.html", {"form": form, "mission": mission})
 
 
 # One detail page and one close page serve asks and offers; ``kind`` comes from the URL.
