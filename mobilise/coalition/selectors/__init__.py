@@ -8,6 +8,7 @@ from ._common import MAX_SUGGESTIONS, MIN_MATCH_SCORE
 from .exchange import (
     Suggestion,
     contact_for,
+    held_email,
     listing_matches,
     mission_asks,
     mission_matches,
@@ -71,6 +72,7 @@ __all__ = [
     "coalition_members",
     "contact_for",
     "decided_requests",
+    "held_email",
     "listing_matches",
     "members_by_sector",
     "members_map",

@@ -347,3 +347,19 @@ def mission_matches(mission: Mission, *, status: str = Match.Status.PROPOSED) ->
             and m.offer.organisation_id not in staffed
         )
     return matches
+
+
+def held_email(organisation: Any) -> str:
+    """The address a lead last e-mailed this organisation's matches to, to offer it again."""
+    if organisation is None:
+        return ""
+    return (
+        Match.objects.filter(
+            Q(ask__organisation=organisation) | Q(offer__organisation=organisation)
+        )
+        .exclude(handed_over_to="")
+        .order_by("-updated_at", "-id")
+        .values_list("handed_over_to", flat=True)
+        .first()
+        or ""
+    )

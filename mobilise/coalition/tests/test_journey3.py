@@ -203,6 +203,11 @@ def test_the_lead_emails_the_group_the_other_sides_details(
     assert match.handed_over_to == "hello@somerstown.example"
     handover = [m for m in mail.outbox if m.to == ["hello@somerstown.example"]]
     assert len(handover) == 1 and partner.email in handover[0].body
+    # The next match for the group offers the same address again.
+    second = _waiting_match(room_ask, business, places, lead)
+    assert (
+        'value="hello@somerstown.example"' in client.get(second.get_absolute_url()).content.decode()
+    )
 
 
 def test_no_email_handover_before_the_other_side_agrees(

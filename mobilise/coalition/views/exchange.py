@@ -260,8 +260,13 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     posted_behalf = request.method == "POST" and request.POST.get("form") == "on_behalf"
     behalf_form = None
     if behalf_sides:
+        side_listing = match.ask if behalf_sides[0] == "ask" else match.offer
         behalf_form = OnBehalfForm(
-            request.POST if posted_behalf else None, initial={"side": behalf_sides[0]}
+            request.POST if posted_behalf else None,
+            initial={
+                "side": behalf_sides[0],
+                "email": selectors.held_email(side_listing.organisation),
+            },
         )
     if posted_behalf and behalf_form is not None and behalf_form.is_valid():
         try:
