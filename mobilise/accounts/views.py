@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.sections import waiting_for_you
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
@@ -204,6 +205,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "roles": selectors.user_role_list(user),
             "memberships": selectors.user_membership_list(user),
+            # What waits for the person, from every app that registered (core.sections).
+            "waiting": waiting_for_you.collect(user),
             "admin_role": Membership.Role.ADMIN,
         },
     )

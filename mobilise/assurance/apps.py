@@ -11,9 +11,10 @@ class AssuranceConfig(AppConfig):
 
     def ready(self) -> None:
         # Mission pages show confidence and the national roll-up without importing this app.
-        from mobilise.core.sections import mission_sections
+        from mobilise.core.sections import mission_sections, waiting_for_you
 
-        from . import sections
+        from . import sections, waiting
 
         mission_sections.register("assurance", sections.mission_section, order=30)
         mission_sections.register("assurance-rollup", sections.national_section, order=35)
+        waiting_for_you.register("assurance", waiting.overdue_and_failed, order=40)

@@ -125,6 +125,17 @@ def is_offer_side(user: Any, offer: Offer) -> bool:
     return is_member_of(user, offer.organisation_id)
 
 
+def has_people(listing: Ask | Offer) -> bool:
+    """Someone on this site can answer for this side of a match: the resident who offered, or an
+    active member of the organisation. When nobody can, a mission lead answers for it (records
+    its consent, or e-mails it the other side's details), so the match does not wait for ever."""
+    if getattr(listing, "person_id", None) is not None:
+        return True
+    return Membership.objects.filter(
+        organisation_id=listing.organisation_id, user__is_active=True
+    ).exists()
+
+
 def can_manage_ask(user: Any, ask: Ask) -> bool:
     return is_ask_side(user, ask) or can_manage_coalition(user, ask.mission)
 

@@ -9,10 +9,17 @@ class CoalitionConfig(AppConfig):
 
     def ready(self) -> None:
         # Mission and place pages show the coalition without importing this app (see core.sections).
-        from mobilise.core.sections import mission_evidence, mission_sections, place_sections
+        from mobilise.core.sections import (
+            mission_evidence,
+            mission_sections,
+            place_sections,
+            waiting_for_you,
+        )
 
-        from . import evidence, sections
+        from . import evidence, sections, waiting
 
         mission_sections.register("coalition", sections.mission_section, order=20)
         place_sections.register("coalition", sections.place_section, order=20)
         mission_evidence.register("coalition", evidence.mission_evidence, order=20)
+        waiting_for_you.register("coalition-lead", waiting.for_lead, order=20)
+        waiting_for_you.register("coalition-matches", waiting.for_sides, order=21)

@@ -152,3 +152,14 @@ def match_news(match: Any, *, to: list[Any], base_url: str) -> None:
             template="match",
             context={"match": match, "url": base_url + match.get_absolute_url()},
         )
+
+
+def handover(match: Any, *, to: str, contact: dict[str, str], listing: Any) -> None:
+    """A mission lead hands an organisation with nobody on the site the other side's contact
+    details, at the address the lead holds for it."""
+    _send(
+        to=to,
+        subject=_("Someone can help: %(title)s") % {"title": listing.title},
+        template="handover",
+        context={"match": match, "listing": listing, "contact": contact},
+    )

@@ -233,6 +233,16 @@ class PledgeUpdate(BaseModel):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the update was made by a connection in the exchange on an offer made from the
+    # pledge (``Offer.pledge``): the match counts towards the pledge once, whoever completes it.
+    match = models.OneToOneField(
+        "Match",
+        verbose_name=_("match"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pledge_update",
+    )
 
     class Meta:
         ordering = ["pledge", "reported_on", "id"]
@@ -366,6 +376,15 @@ class Offer(_Listing):
         default=False,
         help_text=_("If ticked, accepting a match with this offer needs no further step from you."),
     )
+    # An in-kind pledge offered in the exchange: a connection on this offer counts towards it.
+    pledge = models.ForeignKey(
+        Pledge,
+        verbose_name=_("pledge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+    )
 
     class Meta:
         ordering = ["mission", "available_from", "id"]
@@ -420,6 +439,11 @@ class Match(BaseModel):
     ask_consented_at = models.DateTimeField(_("asker agreed"), null=True, blank=True)
     offer_consented_at = models.DateTimeField(_("offerer agreed"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    # When a side has no one on the site to answer, a mission lead records its consent (how it was
+    # given) or e-mails it the other side's contact details; the note says which, by whom.
+    ask_consent_note = models.TextField(_("how the asker agreed"), max_length=500, blank=True)
+    offer_consent_note = models.TextField(_("how the offerer agreed"), max_length=500, blank=True)
+    handed_over_to = models.EmailField(_("contact details e-mailed to"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -445,6 +469,16 @@ class Match(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.ask} ↔ {self.offer}"
+
+    @property
+    def units_differ(self) -> bool:
+        """The engine could not compare the quantities (units that do not convert), so the score
+        is not a percentage of what was asked."""
+        return any(r.get("code") == "different_units" for r in self.reasons or [])
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.units_differ else round(self.score * 100)
 
     def get_absolute_url(self) -> str:
         return reverse("coalition:match_detail", args=[self.pk])

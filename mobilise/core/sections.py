@@ -94,3 +94,36 @@ class EvidenceRegistry:
 # Indicators, coalition, deliberation and budgeting report here; assessment forms and stocktake
 # packs (assurance) show what they report without importing them.
 mission_evidence = EvidenceRegistry("mission evidence")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Something waiting for a person, counted: shown in "Waiting for you" on their dashboard."""
+
+    label: str  # what waits, with its count in words: "2 requests to join Healthy lives"
+    count: int
+    href: str  # where to deal with it (a path on this site)
+
+
+# A provider takes the signed-in user and returns what waits for them (an empty list for nothing).
+WaitingProvider = Callable[[Any], list[Waiting]]
+
+
+@dataclass
+class WaitingRegistry:
+    name: str
+    _providers: dict[str, tuple[int, WaitingProvider]] = field(default_factory=dict)
+
+    def register(self, key: str, provider: WaitingProvider, *, order: int = 100) -> None:
+        self._providers[key] = (order, provider)
+
+    def collect(self, user: Any) -> list[Waiting]:
+        found = []
+        for _order, provider in sorted(self._providers.values(), key=lambda item: item[0]):
+            found.extend(item for item in provider(user) if item.count > 0)
+        return found
+
+
+# The accounts dashboard lists what waits for the person: coalition requests and matches,
+# statements to moderate, overdue actions and failed packs, each app contributing its own.
+waiting_for_you = WaitingRegistry("waiting for you")

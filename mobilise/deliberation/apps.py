@@ -10,10 +10,16 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         # Mission and place pages, and stocktake packs, show conversations without importing
         # this app (see core.sections).
-        from mobilise.core.sections import mission_evidence, mission_sections, place_sections
+        from mobilise.core.sections import (
+            mission_evidence,
+            mission_sections,
+            place_sections,
+            waiting_for_you,
+        )
 
-        from . import sections
+        from . import sections, waiting
 
         mission_sections.register("deliberation", sections.mission_section, order=30)
         place_sections.register("deliberation", sections.place_section, order=30)
         mission_evidence.register("deliberation", sections.mission_evidence, order=30)
+        waiting_for_you.register("deliberation", waiting.statements_to_moderate, order=30)

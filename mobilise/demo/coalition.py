@@ -1303,6 +1303,13 @@ def demo_coalition() -> CoalitionSummary:
     summary.pledges = _pledges(missions, orgs, today, lead)
     asks, offers = _listings(missions, orgs, today)
     summary.asks, summary.offers = len(asks), len(offers)
+    # Journey 3: the traders' meeting room is offered from its pledge, so a match on it counts
+    # towards the pledge.
+    room = offers["Meeting room above the Kentish Town Road shops"]
+    room.pledge = Pledge.objects.filter(
+        mission=room.mission, organisation=room.organisation, title="A meeting room one day a week"
+    ).first()
+    room.save(update_fields=["pledge", "updated_at"])
     summary.matches = _matches(asks, offers, lead)
     volunteers = _volunteers(borough)
     summary.opportunities, summary.sessions, summary.sign_ups = _opportunities(

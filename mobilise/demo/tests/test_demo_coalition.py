@@ -79,6 +79,11 @@ def test_the_demo_journeys_are_open(client):
         "Meeting room above the Kentish Town Road shops"
         in client.get(ask.get_absolute_url()).content.decode()
     )
+    # The room is offered from its pledge, and the lead's dashboard lists what waits for her.
+    room = Pledge.objects.get(title="A meeting room one day a week")
+    assert "Offered in the exchange" in client.get(room.get_absolute_url()).content.decode()
+    dashboard = client.get("/account/dashboard/").content.decode()
+    assert "Waiting for you" in dashboard and "request to join" in dashboard
 
     client.logout()
     client.post(

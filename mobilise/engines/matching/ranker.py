@@ -10,8 +10,13 @@ skills         share of the ask's tags the offer has                       the a
 place          ``place_scores`` of the two places' ``Proximity``           never
 availability   share of the ask's dates the offer covers (1 if the ask     neither has dates
                is open-ended and they overlap at all)
-quantity       offered ÷ asked, at most 1                                  the units differ
+quantity       offered ÷ asked, at most 1 (the offer converted into the     the units differ and
+               ask's unit where ``units`` has a rule: 1 day = 8 hours)     do not convert
 =============  ==========================================================  ====================
+
+A pair whose units differ and do not convert is still ranked on the other components, but its
+``units_differ`` is True: a score then says nothing about quantity, and an app should say "units
+differ" rather than show the score as a percentage of what was asked.
 
 score = Σ weight × value / Σ weight, over the components that apply. Pairs of different categories
 (``same_category_only``) or whose dates do not overlap (``require_overlap``) are not matches at all;
@@ -28,6 +33,7 @@ from numpy.typing import NDArray
 
 from mobilise.engines._validation import check_is_fitted
 
+from . import units as _units
 from ._places import PlaceRelations, Proximity
 
 COMPONENTS = ("category", "skills", "place", "availability", "quantity")
@@ -88,15 +94,16 @@ class Match:
     components: Mapping[str, float | None]
     reasons: tuple[Reason, ...]
 
+    @property
+    def units_differ(self) -> bool:
+        """The quantities are in units that do not convert, so they were not compared."""
+        return self.components.get("quantity") is None
+
 
 def _norm_tags(tags: Iterable[str]) -> frozenset[str]:
     if isinstance(tags, str):
         raise ValueError("tags must be a collection of strings, not one string.")
     return frozenset(t.strip().casefold() for t in tags if t and t.strip())
-
-
-def _norm_unit(unit: str) -> str:
-    return " ".join((unit or "").casefold().split())
 
 
 def _fmt(number: float) -> str:
@@ -221,8 +228,10 @@ class MatchRanker:
         proximity: dict[tuple[int, int], Proximity] = {}
         a_tags = [_norm_tags(a.tags) for a in asks_]
         o_tags = [_norm_tags(o.tags) for o in offers_]
-        a_units = [_norm_unit(a.unit) for a in asks_]
-        o_units = [_norm_unit(o.unit) for o in offers_]
+        # How many of the ask's unit one of the offer's unit is (NaN: they do not convert).
+        unit_factor = np.array(
+            [[_units.factor(o.unit, a.unit) or np.nan for o in offers_] for a in asks_], dtype=float
+        ).reshape(n_a, n_o)
         a_cat = np.array([a.category for a in asks_], dtype=object)
         o_cat = np.array([o.category for o in offers_], dtype=object)
 
@@ -263,16 +272,15 @@ class MatchRanker:
         if self.require_overlap:
             excluded |= any_dates & (overlap <= 0)
 
-        # Quantity, only in the same unit.
+        # Quantity, in the ask's unit: the same unit, or one that converts (``units``).
         a_q = np.array([float(a.quantity) for a in asks_])
         o_q = np.array([float(o.quantity) for o in offers_])
-        same_unit = np.array([[au == ou for ou in o_units] for au in a_units], dtype=bool).reshape(
-            n_a, n_o
-        )
         ratio = (
-            np.minimum(o_q[None, :] / a_q[:, None], 1.0) if n_a and n_o else np.zeros((n_a, n_o))
+            np.minimum(o_q[None, :] * unit_factor / a_q[:, None], 1.0)
+            if n_a and n_o
+            else np.zeros((n_a, n_o))
         )
-        comp[:, :, 4] = np.where(same_unit, ratio, np.nan)
+        comp[:, :, 4] = ratio  # NaN where the units do not convert
 
         applies = ~np.isnan(comp)
         weight_sum = (applies * weights).sum(axis=2)
@@ -302,6 +310,7 @@ class MatchRanker:
                     proximity=proximity[i, j],
                     values=values,
                     overlap_days=int(overlap[i, j]),
+                    unit_factor=float(unit_factor[i, j]),
                 )
                 matches.append(
                     Match(
@@ -380,6 +389,7 @@ def _reasons(
     proximity: Proximity,
     values: Mapping[str, float | None],
     overlap_days: int,
+    unit_factor: float = 1.0,
 ) -> tuple[Reason, ...]:
     reasons: list[Reason] = []
     if ask.category == offer.category:
@@ -440,7 +450,24 @@ def _reasons(
             reasons.append(Reason("dates_apart", "Not available on the dates asked for", {}))
 
     quantity = values["quantity"]
-    q_params = {"offered": float(offer.quantity), "asked": float(ask.quantity), "unit": ask.unit}
+    q_params: dict[str, Any] = {
+        "offered": float(offer.quantity),
+        "asked": float(ask.quantity),
+        "unit": ask.unit,
+    }
+    converts = quantity is not None and _units.normalise(offer.unit) != _units.normalise(ask.unit)
+    if converts:
+        # Say how the units were compared, so the reader can check the rule.
+        converted = round(float(offer.quantity) * unit_factor, 2)
+        q_params.update(offer_unit=offer.unit, converted=converted)
+        reasons.append(
+            Reason(
+                "units_converted",
+                f"{_fmt(offer.quantity)} {offer.unit} is {_fmt(converted)} {ask.unit} "
+                f"(a day is {_fmt(_units.HOURS_PER_DAY)} hours)",
+                dict(q_params),
+            )
+        )
     if quantity is None:
         reasons.append(
             Reason(
