@@ -7,7 +7,7 @@ says ``X-Forwarded-Proto: https``, as the TLS-terminating proxy in front of the 
 crawls every page reachable from the home page by same-origin links, first anonymously and then
 signed in as the demo mission lead, and fails on:
 
-- any 5xx answer, or a link (on one of our pages) to an address that answers 404;
+- any 5xx answer, or a link (on one of our pages) to an address that answers 4xx;
 - a page showing template debug text ("no such element", "Undefined"), or one during which the
   server logged an error (an undefined template value, a traceback): given ``--server-log``, the
   log lines written while a page was served are put down to that page, as the crawl is sequential;
@@ -280,9 +280,9 @@ class Crawl:
             if response.status >= 500:
                 self.fail(f"a page answered {response.status}", f"{path} (linked from {found_on})")
                 continue
-            if response.status == 404:
+            if 400 <= response.status < 500:  # a link we show should lead somewhere, or to sign-in
                 self.fail(
-                    "a link leads to a page that is not found (404)",
+                    f"a link leads to a page that answers {response.status}",
                     f"{path} (linked from {found_on})",
                 )
                 continue
@@ -431,6 +431,8 @@ def main() -> int:
     crawl.sign_in(lead, args.email, args.password)
     if lead.cookies.get("sessionid"):
         crawl.run(lead, "signed in", ["/", "/account/dashboard/"])
+        if lead.request("GET", "/account/dashboard/").status != 200:
+            crawl.fail("the lead was signed out during the crawl", "/account/dashboard/")
 
     by_status = Counter(crawl.assets_checked.values())
     print()
