@@ -93,6 +93,8 @@ PROTECTED = {
     "indicators:target_edit",
     "indicators:target_delete",
     "coalition:members",
+    "coalition:matches",
+    "coalition:pledge_offer",
     "coalition:member_decide",
     "coalition:pledge_progress",
     "coalition:pledge_flag",
@@ -208,6 +210,8 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
         "opportunity_id": world["opportunity"].pk,
         "session_id": world["session"].pk,
         "sign_up_id": world["sign_up"].pk,
+        # Asks and offers share their views: the URL's name says which.
+        "listing_id": world["ask"].pk if name.startswith("coalition:ask_") else world["offer"].pk,
     }
     if app in APP_CATALOGUES:
         values.update(APP_CATALOGUES[app].url_values(world))
