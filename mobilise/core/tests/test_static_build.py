@@ -59,12 +59,6 @@ def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
 TEMPLATE_STATIC = re.compile(r"""\bstatic\(\s*["']([^"']+)["']\s*\)""")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mobilise/jinja2/base.html sets assetPath = static('dist/assets'), a folder: in production "
-    "every page answers 500 (Missing staticfiles manifest entry). The line is unused (headIcons is "
-    "overridden): delete it, then this marker.",
-)
 def test_templates_ask_static_only_for_files():
     """In production static() looks each name up in collectstatic's manifest, which lists files
     only: a name that is not a file makes every page that uses it fail with a server error."""
