@@ -4,7 +4,6 @@ Error messages follow the GOV.UK pattern ("Enter …", "Select …") because the
 the inline message show them as they are.
 """
 
-import re
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.places.forms import PlacesField
 from mobilise.places.models import Place
 
 from . import selectors
@@ -21,7 +21,6 @@ from .models import Mission, Outcome, TheoryOfChangeNode
 # Up to this many organisations a lead chooses with radios (GOV.UK's preference); beyond it, a
 # select keeps the page short (platform admins may choose any organisation).
 _MAX_OWNER_RADIOS = 8
-_ONS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 
 
 class MissionFilterForm(forms.Form):
@@ -58,62 +57,6 @@ class MissionFilterForm(forms.Form):
             data["place"] = data["place"].strip().upper()
             self.data = data
         super().full_clean()
-
-
-class PlacesField(forms.CharField):
-    """ONS codes separated by commas (or spaces or new lines), checked against the places table.
-
-    A text box rather than a multi-select: a multi-select of some 400 places needs Ctrl-click,
-    is hard to use with a screen reader or on a phone, and GOV.UK advises against it; checkboxes
-    for every place would fill several screens. Codes are exact where names repeat ("Newport")
-    or carry commas ("Bristol, City of"), and can be pasted from ONS lists. The form shows the
-    names back once saved.
-    """
-
-    default_error_messages = {
-        "format": _(
-            "‘%(code)s’ is not an ONS code. Codes are a letter then 8 digits, like E09000022"
-        ),
-        "unknown": _("There is no place with the ONS code %(codes)s"),
-    }
-
-    def to_python(self, value: Any) -> list[Place]:  # type: ignore[override]
-        text = super().to_python(value)
-        codes: list[str] = []
-        for part in re.split(r"[\s,;]+", text.upper()):
-            if part and part not in codes:
-                codes.append(part)
-        # Report every problem at once, so a long list is fixed in one go.
-        errors = [
-            ValidationError(self.error_messages["format"], code="format", params={"code": code})
-            for code in codes
-            if not _ONS_CODE.match(code)
-        ]
-        wellformed = [c for c in codes if _ONS_CODE.match(c)]
-        found = {
-            p.code: p for p in Place.objects.defer("boundary", "bbox").filter(code__in=wellformed)
-        }
-        missing = [c for c in wellformed if c not in found]
-        if missing:
-            errors.append(
-                ValidationError(
-                    self.error_messages["unknown"],
-                    code="unknown",
-                    params={"codes": ", ".join(missing)},
-                )
-            )
-        if errors:
-            raise ValidationError(errors)
-        return [found[c] for c in codes]
-
-    def validate(self, value: Any) -> None:
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return ", ".join(p.code if isinstance(p, Place) else str(p) for p in value)
-        return value
 
 
 class MissionForm(forms.Form):
@@ -169,9 +112,11 @@ class MissionForm(forms.Form):
         error_messages={"required": _("Select national or local")},
     )
     places = PlacesField(
-        label=_("Places (ONS codes)"),
+        label=_("Places"),
         required=False,
-        error_messages={"required": _("Enter the ONS code of at least one place")},
+        help_text=_(
+            "Needed for a local mission. One place per line, or separated by commas: a name, like Camden, or an ONS code, like E09000007"
+        ),
     )
     contributes_to = forms.ModelChoiceField(
         label=_("National mission it contributes to (optional)"),

@@ -60,7 +60,7 @@ def _check_places(scope: str, places: list[Place], errors: dict[str, list[str]])
     # A local mission is found through its places (the index's place filter), so it needs one.
     if scope == Mission.Scope.LOCAL and not places:
         errors.setdefault("places", []).append(
-            _("Enter the ONS code of at least one place for a local mission")
+            _("Enter at least one place for a local mission, like Camden")
         )
 
 
