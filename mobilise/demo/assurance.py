@@ -30,6 +30,7 @@ from mobilise.assurance.models import (
 )
 from mobilise.coalition.models import Pledge
 from mobilise.indicators.models import Indicator, Milestone, Observation, Series, Target
+from mobilise.indicators.services import link_places
 from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
@@ -144,7 +145,7 @@ def _other_places() -> list[Mission]:
         )
         indicator = Indicator.objects.filter(code=code_ind).first()
         if indicator is not None:
-            indicator.outcomes.add(outcome)
+            link_places(outcome=outcome, indicator=indicator, places=[place])
             _target(indicator, place, ratio)
         made.append(mission)
     return made

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from mobilise.indicators.importing import SHIPPED_DIR, ImportReport, import_path
 from mobilise.indicators.models import Indicator, Milestone, Observation, Series, Target
+from mobilise.indicators.services import link_places
 from mobilise.missions.models import Outcome
 from mobilise.places.models import Place
 
@@ -107,6 +108,10 @@ def _link_outcomes() -> int:
             continue
         wanted = [indicators[c] for c in codes if c in indicators]
         outcome.indicators.add(*wanted)  # adding an existing link is a no-op
+        # Each in the mission's own places (a national mission names none: its links stay
+        # place-free and show the places with targets).
+        for indicator in wanted:
+            link_places(outcome=outcome, indicator=indicator, places=outcome.mission.places.all())
         links += len(wanted)
     return links
 

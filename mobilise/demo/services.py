@@ -27,7 +27,10 @@ class DemoSummary:
 
 
 def _organisations() -> dict[str, Organisation]:
-    places = {p.code: p for p in Place.objects.filter(code__in={o["place"] for o in content.ORGANISATIONS})}
+    places = {
+        p.code: p
+        for p in Place.objects.filter(code__in={o["place"] for o in content.ORGANISATIONS})
+    }
     result = {}
     for spec in content.ORGANISATIONS:
         org, _ = Organisation.objects.update_or_create(
@@ -69,7 +72,14 @@ def _users(organisations: dict[str, Organisation], borough: Place) -> int:
     return len(content.USERS)
 
 
-def _mission(spec: dict, *, owner: Organisation, scope: str, places: list[Place], contributes_to: Mission | None) -> Mission:
+def _mission(
+    spec: dict,
+    *,
+    owner: Organisation,
+    scope: str,
+    places: list[Place],
+    contributes_to: Mission | None,
+) -> Mission:
     mission, _ = Mission.objects.update_or_create(
         slug=spec["slug"],
         defaults={
@@ -108,7 +118,9 @@ def _mission(spec: dict, *, owner: Organisation, scope: str, places: list[Place]
             mission=mission, kind=kind, title=title, order=order, outcome=outcomes.get(title)
         )
     for source, target, rationale in spec["toc"]["links"]:
-        TheoryOfChangeLink.objects.create(mission=mission, source=nodes[source], target=nodes[target], rationale=rationale)
+        TheoryOfChangeLink.objects.create(
+            mission=mission, source=nodes[source], target=nodes[target], rationale=rationale
+        )
     return mission
 
 
@@ -125,7 +137,11 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
     national = {}
     for spec in content.NATIONAL_MISSIONS:
         national[spec["slug"]] = _mission(
-            spec, owner=organisations["national-mission-board"], scope=Mission.Scope.NATIONAL, places=[uk], contributes_to=None
+            spec,
+            owner=organisations["national-mission-board"],
+            scope=Mission.Scope.NATIONAL,
+            places=[uk],
+            contributes_to=None,
         )
         summary.missions.append(spec["title"])
     for spec in content.BOROUGH_MISSIONS:

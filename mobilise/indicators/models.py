@@ -125,6 +125,40 @@ class Observation(models.Model):
         return f"{self.series} {self.place_id} {self.period} = {self.value}"
 
 
+class IndicatorLink(BaseModel):
+    """An indicator measuring a mission outcome in one place: what a lead links on the outcome's
+    page. The ``Indicator.outcomes`` link (outcome and indicator, any place) is kept in step by
+    the services: it exists while the outcome has at least one place linked to the indicator."""
+
+    outcome = models.ForeignKey(
+        "missions.Outcome",
+        verbose_name=_("mission outcome"),
+        on_delete=models.CASCADE,
+        related_name="indicator_links",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="links"
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("place"),
+        on_delete=models.CASCADE,
+        related_name="indicator_links",
+    )
+
+    class Meta:
+        verbose_name = _("indicator linked to an outcome")
+        verbose_name_plural = _("indicators linked to outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "indicator", "place"], name="indicatorlink_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} for {self.outcome} in {self.place}"
+
+
 class Target(BaseModel):
     """A baseline, a long-term target and milestones for one indicator in one place: a trajectory."""
 

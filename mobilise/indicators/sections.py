@@ -9,11 +9,14 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from mobilise.places.selectors import ancestors
 
-from . import selectors
+from . import access, selectors
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
@@ -73,4 +76,39 @@ def outcome_section(request: HttpRequest, outcome: Any) -> str | None:
         request,
         "indicators/_outcome_section.html",
         {"outcome": outcome, "mission": outcome.mission, "data": statuses[0]},
+    )
+
+
+def outcome_links_section(request: HttpRequest, outcome: Any) -> str | None:
+    """For the leads who may link indicators: what is linked, where, and the way to change it."""
+    if not access.can_link_indicators(request.user, outcome):
+        return None
+    rows = []
+    for link in selectors.outcome_links(outcome):
+        what = _("%(indicator)s in %(place)s") % {
+            "indicator": link.indicator.title,
+            "place": link.place.display_name,
+        }
+        rows.append(
+            {
+                "link": link,
+                "indicator_url": link.indicator.get_absolute_url()
+                + "?"
+                + urlencode({"place": link.place.code}),
+                "actions": [
+                    {
+                        "text": _("Unlink"),
+                        "hidden": what,
+                        "href": reverse(
+                            "indicators:link_delete",
+                            args=[outcome.mission.slug, outcome.slug, link.pk],
+                        ),
+                    }
+                ],
+            }
+        )
+    return render_to_string(
+        "indicators/_outcome_links.html",
+        {"outcome": outcome, "mission": outcome.mission, "links": rows},
+        request=request,
     )

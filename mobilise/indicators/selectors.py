@@ -46,7 +46,7 @@ from mobilise.missions.models import Mission, Outcome
 from mobilise.places import geo
 from mobilise.places.models import Place
 
-from .models import Indicator, Milestone, Observation, Series, Target
+from .models import Indicator, IndicatorLink, Milestone, Observation, Series, Target
 
 Kind = Place.Kind
 HEADLINE = ""
@@ -189,6 +189,24 @@ def series_label(series: Series) -> str:
     if series.dimensions:
         return ", ".join(f"{k}: {v}" for k, v in series.dimensions.items())
     return series.key.replace("=", ": ").replace("|", ", ").replace(";", ", ")
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    return Indicator.objects.filter(code=code).first()
+
+
+def outcome_links(outcome: Outcome) -> list[IndicatorLink]:
+    """The outcome's indicators, place by place, by indicator then place name."""
+    return list(
+        IndicatorLink.objects.filter(outcome=outcome)
+        .select_related("indicator", "place")
+        .defer("place__boundary", "place__bbox")
+        .order_by("indicator__code", "place__name")
+    )
+
+
+def link_has_target(link: IndicatorLink) -> bool:
+    return Target.objects.filter(indicator=link.indicator, place=link.place).exists()
 
 
 def headline_series(indicator: Indicator) -> Series | None:
@@ -1309,9 +1327,11 @@ def indicator_links(*, mission: Mission | None = None, outcome: Outcome | None =
 def outcome_statuses(
     outcomes: Sequence[Outcome], mission: Mission, links: Sequence[Any] | None = None
 ) -> list[OutcomeStatuses]:
-    """Each outcome's indicators, each with its status in each of the mission's places (and the
-    places inside them that have targets), rolled up to the indicator and the outcome (worst of
-    those assessed). A mission with no places of its own shows the places that have targets.
+    """Each outcome's indicators, each with its status in each place it is linked for (an
+    ``IndicatorLink``), rolled up to the indicator and the outcome (worst of those assessed).
+    An indicator linked to the outcome without places (as before places were linked) shows the
+    mission's places and the places inside them that have targets; a mission with no places of
+    its own, the places that have targets.
 
     A fixed number of queries and one ``assess_many`` for the lot.
     """
@@ -1323,27 +1343,40 @@ def outcome_statuses(
             .order_by("indicator__code")
         )
     indicators = {link.indicator_id: link.indicator for link in links}
+    placed: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    for link in (
+        IndicatorLink.objects.filter(outcome__in=[o.pk for o in outcomes])
+        .select_related("place")
+        .defer("place__boundary", "place__bbox")
+    ):
+        placed[(link.outcome_id, link.indicator_id)].append(link.place)
     mission_places = list(_light_places().filter(missions=mission))
     targets_qs = (
         targets_queryset().filter(indicator_id__in=list(indicators)).select_related("place")
     )
+    linked_place_ids = {p.pk for ps in placed.values() for p in ps}
     if mission_places:
         # The mission's places and the places inside them (a UK mission's target for England).
-        within = Q(place__in=mission_places)
+        within = Q(place__in=mission_places) | Q(place__in=linked_place_ids)
         for depth in range(1, 5):
             within |= Q(**{"place__" + "parent__" * depth + "in": mission_places})
         targets_qs = targets_qs.filter(within)
     targets = list(targets_qs.defer("place__boundary", "place__bbox"))
-    places = list(mission_places)
-    places += sorted({t.place for t in targets} - set(mission_places), key=place_sort_key)
+    fallback = list(mission_places)
+    fallback += sorted({t.place for t in targets} - set(mission_places), key=place_sort_key)
     grouped: dict[tuple[int, int], list[Target]] = defaultdict(list)
     for t in targets:
         grouped[(t.indicator_id, t.place_id)].append(t)
     chosen = {k: pick_target(v) for k, v in grouped.items()}
     assessed = assess_targets([t for t in chosen.values() if t is not None])
 
-    per_indicator: dict[int, IndicatorStatuses] = {}
-    for indicator_id, indicator in indicators.items():
+    def statuses_for(outcome: Outcome, indicator_id: int) -> IndicatorStatuses:
+        indicator = indicators[indicator_id]
+        places = placed.get((outcome.pk, indicator_id))
+        if places:
+            places = sorted(places, key=place_sort_key)
+        else:
+            places = fallback
         cells = []
         for place in places:
             target = chosen.get((indicator_id, place.pk))
@@ -1357,15 +1390,14 @@ def outcome_statuses(
                     explanation=st.assessment.explanation if st else "",
                 )
             )
-        per_indicator[indicator_id] = IndicatorStatuses(
-            indicator, cells, roll_up(_status_items(cells), noun="place")
-        )
+        return IndicatorStatuses(indicator, cells, roll_up(_status_items(cells), noun="place"))
+
     by_outcome: dict[int, list[int]] = defaultdict(list)
     for link in links:
         by_outcome[link.outcome_id].append(link.indicator_id)
     result = []
     for outcome in outcomes:
-        items = [per_indicator[i] for i in by_outcome.get(outcome.pk, [])]
+        items = [statuses_for(outcome, i) for i in by_outcome.get(outcome.pk, [])]
         cells = [c for item in items for c in item.places]
         result.append(
             OutcomeStatuses(outcome, items, roll_up(_status_items(cells), noun="indicator"))

@@ -11,15 +11,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mobilise.engines.trajectory import Trajectory, period_to_year
+from mobilise.missions.models import Outcome
 from mobilise.places.models import Place
 
-from .access import check_can_set_target
-from .models import Indicator, Milestone, Series, Target
+from .access import can_link_indicators, check_can_set_target, place_in_mission
+from .models import Indicator, IndicatorLink, Milestone, Series, Target
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -133,3 +134,60 @@ def target_set(
 def target_delete(*, user: Any, target: Target) -> None:
     check_can_set_target(user, target.indicator, target.place)
     target.delete()
+
+
+# --- Linking indicators to outcomes ----------------------------------------------------------------
+
+
+def link_places(
+    *, outcome: Outcome, indicator: Indicator, places: Sequence[Place]
+) -> list[IndicatorLink]:
+    """Link without checking who asks (the demo's loader); ``indicator_link`` checks."""
+    made = []
+    for place in places:
+        link, created = IndicatorLink.objects.get_or_create(
+            outcome=outcome, indicator=indicator, place=place
+        )
+        if created:
+            made.append(link)
+    indicator.outcomes.add(outcome)
+    return made
+
+
+@transaction.atomic
+def indicator_link(
+    *, user: Any, outcome: Outcome, indicator: Indicator, places: Sequence[Place]
+) -> list[IndicatorLink]:
+    """Link ``indicator`` to ``outcome`` in each of ``places`` (those already linked are left
+    as they are). Returns the new links. Raises ``PermissionDenied`` or ``ValidationError``."""
+    if not can_link_indicators(user, outcome):
+        raise PermissionDenied
+    places = list(places)
+    if not places:
+        raise ValidationError({"places": _("Enter at least one place, like Camden")})
+    outside = [p for p in places if not place_in_mission(p, outcome.mission)]
+    if outside:
+        raise ValidationError(
+            {
+                "places": _("%(places)s is not one of the mission’s places: %(mission_places)s")
+                % {
+                    "places": ", ".join(p.display_name for p in outside),
+                    "mission_places": ", ".join(
+                        p.display_name for p in outcome.mission.places.all()
+                    ),
+                }
+            }
+        )
+    return link_places(outcome=outcome, indicator=indicator, places=places)
+
+
+@transaction.atomic
+def indicator_unlink(*, user: Any, link: IndicatorLink) -> None:
+    """Remove one place's link; the outcome stops being measured by the indicator when its last
+    place goes."""
+    if not can_link_indicators(user, link.outcome):
+        raise PermissionDenied
+    outcome, indicator = link.outcome, link.indicator
+    link.delete()
+    if not IndicatorLink.objects.filter(outcome=outcome, indicator=indicator).exists():
+        indicator.outcomes.remove(outcome)

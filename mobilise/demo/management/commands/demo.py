@@ -13,4 +13,6 @@ class Command(BaseCommand):
             f"Demo ready: {summary.places} places, {summary.organisations} organisations, "
             f"{summary.users} people, {len(summary.missions)} missions."
         )
-        self.stdout.write(f"Sign in with any demo e-mail in the README and the password {content.DEMO_PASSWORD!r}.")
+        self.stdout.write(
+            f"Sign in with any demo e-mail in the README and the password {content.DEMO_PASSWORD!r}."
+        )

@@ -1,0 +1,115 @@
+"""Linking indicators to a mission outcome, on the site: a lead of the organisation that owns
+the mission searches indicators by name or code, chooses one and the places it measures the
+outcome in, and can unlink a place again. Works without JavaScript: the search is a GET form
+whose results come back as radios."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from mobilise.core.forms_govuk import apply_service_errors
+
+from . import access, selectors, services
+from .forms import IndicatorLinkForm, IndicatorSearchForm
+
+MAX_RESULTS = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_create(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResponse:
+    outcome = access.access_outcome_for_links(request.user, slug, outcome_slug)
+    mission = outcome.mission
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    search = IndicatorSearchForm({"q": query} if query else None)
+    found = selectors.indicator_list(search=query)[:MAX_RESULTS] if query else []
+    indicators = [row.indicator for row in found]
+    chosen = request.POST.get("indicator") or request.GET.get("indicator")
+    if request.method == "POST" and chosen and chosen not in {i.code for i in indicators}:
+        # The indicator was chosen from an earlier search: keep it on the list.
+        extra = selectors.indicator_by_code(chosen)
+        if extra is not None:
+            indicators.append(extra)
+    form = IndicatorLinkForm(
+        request.POST if request.method == "POST" else None,
+        indicators=indicators,
+        initial={
+            "places": list(mission.places.all()),
+            "indicator": indicators[0].code if len(indicators) == 1 else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        indicator = next(i for i in indicators if i.code == form.cleaned_data["indicator"])
+        try:
+            made = services.indicator_link(
+                user=request.user,
+                outcome=outcome,
+                indicator=indicator,
+                places=form.cleaned_data["places"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            places = form.cleaned_data["places"]
+            messages.success(
+                request,
+                ngettext(
+                    "‘%(indicator)s’ now measures this outcome in %(places)s",
+                    "‘%(indicator)s’ now measures this outcome in %(places)s",
+                    len(places),
+                )
+                % {
+                    "indicator": indicator.title,
+                    "places": ", ".join(p.display_name for p in places),
+                }
+                if made
+                else _("‘%(indicator)s’ already measured this outcome in those places")
+                % {"indicator": indicator.title},
+            )
+            return redirect(outcome.get_absolute_url() + "#outcome-indicator-links")
+    return render(
+        request,
+        "indicators/link_form.html",
+        {
+            "mission": mission,
+            "outcome": outcome,
+            "query": query,
+            "search": search,
+            "form": form,
+            "indicators": indicators,
+            "result_count": len(found),
+            "max_results": MAX_RESULTS,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_delete(request: HttpRequest, slug: str, outcome_slug: str, link_id: int) -> HttpResponse:
+    link = access.access_link_for_edit(request.user, slug, outcome_slug, link_id)
+    outcome = link.outcome
+    back = outcome.get_absolute_url() + "#outcome-indicator-links"
+    if request.method == "POST":
+        services.indicator_unlink(user=request.user, link=link)
+        messages.success(
+            request,
+            _("‘%(indicator)s’ no longer measures this outcome in %(place)s")
+            % {"indicator": link.indicator.title, "place": link.place.display_name},
+        )
+        return redirect(back)
+    context: dict[str, Any] = {
+        "mission": outcome.mission,
+        "outcome": outcome,
+        "link": link,
+        "back": back,
+        "has_target": selectors.link_has_target(link),
+    }
+    return render(request, "indicators/link_delete.html", context)
