@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_govuk import GovukDateField
-from mobilise.places.forms import PlacesField
+from mobilise.places.forms import PlaceField, PlacesField
 from mobilise.places.models import Place
 
 from . import selectors
@@ -281,3 +281,45 @@ class LinkForm(forms.Form):
                 k for k in TheoryOfChangeNode.Kind.values if k != TheoryOfChangeNode.Kind.ASSUMPTION
             ],
         )
+
+
+class AdoptForm(forms.Form):
+    """Adopting a national mission for a place: a local mission that contributes to it."""
+
+    place = PlaceField(
+        label=_("Place"),
+        help_text=_(
+            "Where your organisation will pursue the mission: a name, like Camden, or an ONS code, like E09000007"
+        ),
+        error_messages={"required": _("Enter the place, like Camden")},
+    )
+    title = forms.CharField(
+        label=_("Title of your local mission"),
+        max_length=150,
+        help_text=_("Left as it is, the place’s name is added, like ‘Clean energy in Camden’"),
+        error_messages={
+            "required": _("Enter a title"),
+            "max_length": _("Title must be 150 characters or fewer"),
+        },
+    )
+    statement = MissionForm.base_fields["statement"]
+    horizon_year = MissionForm.base_fields["horizon_year"]
+    owner = forms.ModelChoiceField(
+        label=_("Owning organisation"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Select the organisation that owns the mission"),
+            "invalid_choice": _("Select an organisation you belong to"),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = selectors.owner_choices_for(user, current=None)
+        self.fields["owner"].queryset = owners
+        if owners.count() <= _MAX_OWNER_RADIOS:
+            self.fields["owner"].widget = forms.RadioSelect()
+            self.fields["owner"].widget.choices = self.fields["owner"].choices
+        if owners.count() == 1:
+            self.initial.setdefault("owner", owners.get().pk)

@@ -112,6 +112,37 @@ def mission_create(
 
 
 @transaction.atomic
+def mission_adopt(
+    *,
+    user: Any,
+    national: Mission,
+    place: Place,
+    title: str,
+    statement: str,
+    horizon_year: int,
+    owner: Organisation,
+) -> Mission:
+    """A place adopts a national mission: a new local mission (a draft) for ``place`` that
+    contributes to ``national``. A title left as the national one gets the place's name."""
+    if national.scope != Mission.Scope.NATIONAL or not national.is_public:
+        raise ValidationError(_("Only a published national mission can be adopted"))
+    title = title.strip()
+    if title.casefold() == national.title.strip().casefold():
+        title = _("%(mission)s in %(place)s") % {"mission": national.title, "place": place.name}
+    return mission_create(
+        user=user,
+        title=title[:150],
+        statement=statement,
+        horizon_year=horizon_year,
+        owner=owner,
+        scope=Mission.Scope.LOCAL,
+        why_it_matters="",
+        places=[place],
+        contributes_to=national,
+    )
+
+
+@transaction.atomic
 def mission_update(
     *,
     user: Any,

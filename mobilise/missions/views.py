@@ -20,6 +20,7 @@ from mobilise.core.text import paragraphs
 
 from . import access, selectors, services, toc_diagram
 from .forms import (
+    AdoptForm,
     LinkForm,
     MissionFilterForm,
     MissionForm,
@@ -142,6 +143,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "contributes_to": contributes_to,
             "can_edit": access.can_edit_mission(request.user, mission),
+            "can_adopt": mission.scope == Mission.Scope.NATIONAL
+            and mission.is_public
+            and access.can_create_mission(request.user),
             "extra_sections": mission_sections.render(request, mission),
             **_toc_context(mission, data.nodes, data.links),
         },
@@ -209,6 +213,54 @@ def mission_create(request: HttpRequest) -> HttpResponse:
         request,
         "missions/mission_form.html",
         {"form": form, "mission": None, "has_owner": has_owner},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mission_adopt(request: HttpRequest, slug: str) -> HttpResponse:
+    """A lead adopts a national mission for their place: a contributing local mission."""
+    national = access.access_mission_for_view(request.user, slug)
+    if national.scope != Mission.Scope.NATIONAL or not access.can_create_mission(request.user):
+        raise PermissionDenied
+    form = AdoptForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "title": national.title,
+            "statement": national.statement,
+            "horizon_year": national.horizon_year,
+        },
+    )
+    has_owner = form.fields["owner"].queryset.exists()
+    if request.method == "POST" and has_owner and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = services.mission_adopt(
+                user=request.user,
+                national=national,
+                place=data["place"],
+                title=data["title"],
+                statement=data["statement"],
+                horizon_year=data["horizon_year"],
+                owner=data["owner"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(place)s has adopted ‘%(national)s’. Your local mission is a draft: add its outcomes, then publish it."
+                )
+                % {"place": data["place"].display_name, "national": national.title},
+            )
+            return redirect(mission)
+    return _render(
+        request,
+        "missions/adopt_form.html",
+        {"form": form, "mission": national, "has_owner": has_owner},
+        status=400 if request.method == "POST" else 200,
     )
 
 
