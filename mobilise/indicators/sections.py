@@ -56,7 +56,7 @@ def place_section(request: HttpRequest, place: Any) -> str | None:
 
 def mission_section(request: HttpRequest, mission: Any) -> str | None:
     links = selectors.indicator_links(mission=mission)
-    if not links:
+    if not links and not selectors.has_contributions(mission=mission):
         return None
     outcomes = list(mission.outcomes.all())
     statuses = selectors.outcome_statuses(outcomes, mission, links)
@@ -69,7 +69,7 @@ def mission_section(request: HttpRequest, mission: Any) -> str | None:
 
 def outcome_section(request: HttpRequest, outcome: Any) -> str | None:
     links = selectors.indicator_links(outcome=outcome)
-    if not links:
+    if not links and not selectors.has_contributions(outcome=outcome):
         return None
     statuses = selectors.outcome_statuses([outcome], outcome.mission, links)
     return _render(

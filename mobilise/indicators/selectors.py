@@ -1307,6 +1307,12 @@ class OutcomeStatuses:
     outcome: Outcome
     indicators: list[IndicatorStatuses]
     rollup: RollUp
+    # For a national outcome: the local outcomes contributing to it, each with its own status.
+    contributions: list[OutcomeStatuses] = field(default_factory=list)
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.indicators or any(c.rollup.total for c in self.contributions))
 
 
 def _status_items(statuses: Iterable[IndicatorPlaceStatus]) -> list[str]:
@@ -1325,7 +1331,11 @@ def indicator_links(*, mission: Mission | None = None, outcome: Outcome | None =
 
 
 def outcome_statuses(
-    outcomes: Sequence[Outcome], mission: Mission, links: Sequence[Any] | None = None
+    outcomes: Sequence[Outcome],
+    mission: Mission,
+    links: Sequence[Any] | None = None,
+    *,
+    with_contributions: bool = True,
 ) -> list[OutcomeStatuses]:
     """Each outcome's indicators, each with its status in each place it is linked for (an
     ``IndicatorLink``), rolled up to the indicator and the outcome (worst of those assessed).
@@ -1395,18 +1405,63 @@ def outcome_statuses(
     by_outcome: dict[int, list[int]] = defaultdict(list)
     for link in links:
         by_outcome[link.outcome_id].append(link.indicator_id)
+    contributions = (
+        contribution_statuses(outcomes)
+        if with_contributions and mission.scope == Mission.Scope.NATIONAL
+        else {}
+    )
     result = []
     for outcome in outcomes:
         items = [statuses_for(outcome, i) for i in by_outcome.get(outcome.pk, [])]
         cells = [c for item in items for c in item.places]
-        result.append(
-            OutcomeStatuses(outcome, items, roll_up(_status_items(cells), noun="indicator"))
+        local = contributions.get(outcome.pk, [])
+        if local:
+            # A national outcome: its own indicators' places and each contributing local
+            # outcome's status, worst of those assessed.
+            statuses = _status_items(cells) + [c.rollup.status for c in local if c.rollup.total]
+            rollup = roll_up(statuses, noun="measure")
+        else:
+            rollup = roll_up(_status_items(cells), noun="indicator")
+        result.append(OutcomeStatuses(outcome, items, rollup, local))
+    return result
+
+
+def has_contributions(*, mission: Mission | None = None, outcome: Outcome | None = None) -> bool:
+    """Do published local outcomes contribute to the mission's (or the outcome's) outcomes?
+    Only a national mission's can: a local mission's pages pay no query for it."""
+    owner = mission if mission is not None else outcome.mission  # type: ignore[union-attr]
+    if owner.scope != Mission.Scope.NATIONAL:
+        return False
+    qs = Outcome.objects.filter(mission__status__in=Mission.PUBLIC_STATUSES)
+    if outcome is not None:
+        return qs.filter(parent=outcome).exists()
+    return qs.filter(parent__mission=mission).exists()
+
+
+def contribution_statuses(outcomes: Sequence[Outcome]) -> dict[int, list[OutcomeStatuses]]:
+    """The local outcomes of published missions contributing to each of ``outcomes``, each with
+    its status in its own mission's places, by parent outcome id. One ``outcome_statuses`` per
+    contributing mission."""
+    children = list(
+        Outcome.objects.filter(
+            parent__in=[o.pk for o in outcomes],
+            mission__status__in=Mission.PUBLIC_STATUSES,
         )
+        .select_related("mission", "mission__owner")
+        .order_by("mission__title", "order", "id")
+    )
+    by_mission: dict[int, list[Outcome]] = defaultdict(list)
+    for child in children:
+        by_mission[child.mission_id].append(child)
+    result: dict[int, list[OutcomeStatuses]] = defaultdict(list)
+    for group in by_mission.values():
+        for data in outcome_statuses(group, group[0].mission, with_contributions=False):
+            result[data.outcome.parent_id].append(data)
     return result
 
 
 def mission_rollup(outcomes: Sequence[OutcomeStatuses]) -> RollUp:
-    measured = [o.rollup for o in outcomes if o.indicators and o.rollup.total]
+    measured = [o.rollup for o in outcomes if o.measured and o.rollup.total]
     return roll_up(measured, noun="outcome")
 
 

@@ -184,6 +184,29 @@ class OutcomeForm(forms.Form):
         help_text=_("For example, 31 12 2035"),
     )
 
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        national = mission.contributes_to
+        if national is not None:
+            # Only a local mission that contributes to a national one: its outcomes are offered
+            # as the national outcome this one contributes to.
+            self.fields["parent"] = forms.ModelChoiceField(
+                label=_("National outcome it contributes to (optional)"),
+                help_text=_(
+                    "An outcome of ‘%(mission)s’, the national mission this mission contributes to"
+                )
+                % {"mission": national.title},
+                queryset=Outcome.objects.filter(mission=national).order_by("order", "id"),
+                required=False,
+                empty_label=_("None"),
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Select a national outcome from the list")},
+            )
+            self.fields["parent"].widget.choices = [
+                ("", _("None")),
+                *[(o.pk, o.title) for o in self.fields["parent"].queryset],
+            ]
+
     def clean_target_date(self) -> Any:
         value = self.cleaned_data.get("target_date")
         if value and not Mission.HORIZON_MIN <= value.year <= Mission.HORIZON_MAX:

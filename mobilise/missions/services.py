@@ -205,7 +205,12 @@ def _next_order(qs: QuerySet[Any]) -> int:
 
 @transaction.atomic
 def outcome_create(
-    *, mission: Mission, title: str, description: str = "", target_date: date | None = None
+    *,
+    mission: Mission,
+    title: str,
+    description: str = "",
+    target_date: date | None = None,
+    parent: Outcome | None = None,
 ) -> Outcome:
     taken = Outcome.objects.filter(mission=mission)
     outcome = Outcome(
@@ -213,6 +218,7 @@ def outcome_create(
         title=title,
         description=description,
         target_date=target_date,
+        parent=parent,
         order=_next_order(taken),
         slug=_unique_slug(title, taken, fallback="outcome"),
     )
@@ -223,12 +229,18 @@ def outcome_create(
 
 @transaction.atomic
 def outcome_update(
-    *, outcome: Outcome, title: str, description: str = "", target_date: date | None = None
+    *,
+    outcome: Outcome,
+    title: str,
+    description: str = "",
+    target_date: date | None = None,
+    parent: Outcome | None = None,
 ) -> Outcome:
     outcome = Outcome.objects.select_for_update().select_related("mission").get(pk=outcome.pk)
     outcome.title = title
     outcome.description = description
     outcome.target_date = target_date
+    outcome.parent = parent
     outcome.full_clean()
     outcome.save()
     return outcome

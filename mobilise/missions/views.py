@@ -154,12 +154,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def outcome_detail(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResponse:
     outcome = access.access_outcome_for_view(request.user, slug, outcome_slug)
+    parent = outcome.parent
+    if parent is not None and not access.can_view_mission(request.user, parent.mission):
+        parent = None
     return _render(
         request,
         "missions/outcome_detail.html",
         {
             "mission": outcome.mission,
             "outcome": outcome,
+            "parent": parent,
             "steps": selectors.outcome_steps(outcome),
             "extra_sections": outcome_sections.render(request, outcome),
             "can_edit": access.can_edit_mission(request.user, outcome.mission),
@@ -306,6 +310,7 @@ def _outcome_fields(data: dict[str, Any]) -> dict[str, Any]:
         "title": data["title"],
         "description": data["description"],
         "target_date": data["target_date"],
+        "parent": data.get("parent"),
     }
 
 
@@ -313,7 +318,10 @@ def _outcome_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_edit(request.user, slug)
-    form = OutcomeForm(request.POST or None)
+    initial = {}
+    if request.GET.get("parent", "").isdigit():
+        initial["parent"] = int(request.GET["parent"])
+    form = OutcomeForm(request.POST or None, mission=mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_create(mission=mission, **_outcome_fields(form.cleaned_data))
@@ -335,8 +343,9 @@ def outcome_edit(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResp
         "title": outcome.title,
         "description": outcome.description,
         "target_date": outcome.target_date,
+        "parent": outcome.parent_id,
     }
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, mission=outcome.mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_update(outcome=outcome, **_outcome_fields(form.cleaned_data))
