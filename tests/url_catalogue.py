@@ -104,6 +104,7 @@ PROTECTED = {
     "indicators:target_delete",
     "indicators:link_create",
     "indicators:link_delete",
+    "indicators:link_target",
     "coalition:members",
     "coalition:member_decide",
     "coalition:pledge_progress",
@@ -227,7 +228,7 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
     }
     if name == "missions:adopt":
         values["slug"] = world["national"].slug
-    if name == "indicators:link_delete":
+    if name in ("indicators:link_delete", "indicators:link_target"):
         values["link_id"] = world["indicator_link"].pk
     if app in APP_CATALOGUES:
         values.update(APP_CATALOGUES[app].url_values(world))

@@ -30,7 +30,7 @@ from mobilise.assurance.models import (
 )
 from mobilise.coalition.models import Pledge
 from mobilise.indicators.models import Indicator, Milestone, Observation, Series, Target
-from mobilise.indicators.services import link_places
+from mobilise.indicators.services import link_places, targets_to_links
 from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
@@ -166,6 +166,7 @@ def _target(indicator: Indicator, place: Place, ratio: float) -> None:
     target, _ = Target.objects.update_or_create(
         series=series,
         place=place,
+        link=None,
         defaults={
             "indicator": indicator,
             "baseline_period": "2019",
@@ -181,6 +182,7 @@ def _target(indicator: Indicator, place: Place, ratio: float) -> None:
         year=2030,
         defaults={"value": round(baseline + (target_value - baseline) * share, 2)},
     )
+    targets_to_links(indicator=indicator, place=place)
 
 
 def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:

@@ -97,13 +97,21 @@ def outcome_links_section(request: HttpRequest, outcome: Any) -> str | None:
                 + urlencode({"place": link.place.code}),
                 "actions": [
                     {
+                        "text": _("Change target") if link.target_count else _("Set target"),
+                        "hidden": what,
+                        "href": reverse(
+                            "indicators:link_target",
+                            args=[outcome.mission.slug, outcome.slug, link.pk],
+                        ),
+                    },
+                    {
                         "text": _("Unlink"),
                         "hidden": what,
                         "href": reverse(
                             "indicators:link_delete",
                             args=[outcome.mission.slug, outcome.slug, link.pk],
                         ),
-                    }
+                    },
                 ],
             }
         )

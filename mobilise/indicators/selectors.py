@@ -155,13 +155,14 @@ def indicator_list(*, theme: str | None = None, search: str | None = None) -> li
     """Every indicator with its themes and number of series, filtered; three queries."""
     qs = Indicator.objects.annotate(series_count=Count("series")).order_by("code")
     if search:
-        search = search.strip()
-        qs = qs.filter(
-            Q(title__icontains=search)
-            | Q(code__icontains=search)
-            | Q(description__icontains=search)
-            | Q(source_name__icontains=search)
-        )
+        # Every word somewhere, so "CO2 transport" finds "CO2 emissions from transport".
+        for word in search.split()[:10]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(code__icontains=word)
+                | Q(description__icontains=word)
+                | Q(source_name__icontains=word)
+            )
     if theme:
         qs = qs.filter(
             Q(outcomes__mission__slug=theme, outcomes__mission__scope=Mission.Scope.NATIONAL)
@@ -199,6 +200,7 @@ def outcome_links(outcome: Outcome) -> list[IndicatorLink]:
     """The outcome's indicators, place by place, by indicator then place name."""
     return list(
         IndicatorLink.objects.filter(outcome=outcome)
+        .annotate(target_count=Count("targets"))
         .select_related("indicator", "place")
         .defer("place__boundary", "place__bbox")
         .order_by("indicator__code", "place__name")
@@ -206,7 +208,18 @@ def outcome_links(outcome: Outcome) -> list[IndicatorLink]:
 
 
 def link_has_target(link: IndicatorLink) -> bool:
-    return Target.objects.filter(indicator=link.indicator, place=link.place).exists()
+    return link.targets.exists()
+
+
+def link_target(link: IndicatorLink, series: Series) -> Target | None:
+    """The target an outcome's link sets for ``series`` (with its milestones), if any."""
+    return targets_queryset().filter(link=link, series=series).first()
+
+
+def place_target(series: Series, place: Place) -> Target | None:
+    """The target the indicator's page shows for a place: the place's own (set on the
+    indicator's page), else the first outcome's."""
+    return pick_target(targets_queryset().filter(series=series, place=place))
 
 
 def headline_series(indicator: Indicator) -> Series | None:
@@ -406,6 +419,7 @@ def is_percentage(indicator: Indicator, series: Series | None = None) -> bool:
 
 STATUS_TAG_CLASSES = {
     Status.ON_TRACK: "govuk-tag--green",
+    Status.UNCERTAIN: "govuk-tag--orange",
     Status.AT_RISK: "govuk-tag--yellow",
     Status.OFF_TRACK: "govuk-tag--red",
     Status.INSUFFICIENT_DATA: "govuk-tag--grey",
@@ -426,6 +440,7 @@ def status_label(status: str) -> str:
     if labels is None:
         labels = _STATUS_LABELS[language] = {
             Status.ON_TRACK: _("On track"),
+            Status.UNCERTAIN: _("Uncertain"),
             Status.AT_RISK: _("At risk"),
             Status.OFF_TRACK: _("Off track"),
             Status.INSUFFICIENT_DATA: _("Insufficient data"),
@@ -561,8 +576,10 @@ def _assess_targets(targets: list[Target]) -> dict[int, TargetStatus]:
 
 def pick_target(targets: Iterable[Target]) -> Target | None:
     """The target that speaks for an indicator in a place: the headline series' if set, else the
-    first breakdown's."""
-    ordered = sorted(targets, key=lambda t: (t.series.key != HEADLINE, t.series_id))
+    first breakdown's; the place's own (no outcome link) before an outcome's."""
+    ordered = sorted(
+        targets, key=lambda t: (t.series.key != HEADLINE, t.link_id is not None, t.series_id, t.pk)
+    )
     return ordered[0] if ordered else None
 
 
@@ -1293,6 +1310,7 @@ class IndicatorPlaceStatus:
     status: str  # a Status value or "no_target"
     explanation: str
     latest: Value | None = None
+    link: IndicatorLink | None = None
 
 
 @dataclass
@@ -1353,18 +1371,18 @@ def outcome_statuses(
             .order_by("indicator__code")
         )
     indicators = {link.indicator_id: link.indicator for link in links}
-    placed: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    placed: dict[tuple[int, int], list[IndicatorLink]] = defaultdict(list)
     for link in (
         IndicatorLink.objects.filter(outcome__in=[o.pk for o in outcomes])
         .select_related("place")
         .defer("place__boundary", "place__bbox")
     ):
-        placed[(link.outcome_id, link.indicator_id)].append(link.place)
+        placed[(link.outcome_id, link.indicator_id)].append(link)
     mission_places = list(_light_places().filter(missions=mission))
     targets_qs = (
         targets_queryset().filter(indicator_id__in=list(indicators)).select_related("place")
     )
-    linked_place_ids = {p.pk for ps in placed.values() for p in ps}
+    linked_place_ids = {link.place_id for ls in placed.values() for link in ls}
     if mission_places:
         # The mission's places and the places inside them (a UK mission's target for England).
         within = Q(place__in=mission_places) | Q(place__in=linked_place_ids)
@@ -1374,22 +1392,32 @@ def outcome_statuses(
     targets = list(targets_qs.defer("place__boundary", "place__bbox"))
     fallback = list(mission_places)
     fallback += sorted({t.place for t in targets} - set(mission_places), key=place_sort_key)
+    # A link's own targets speak for it; a place's own (no link) for the place-free links.
     grouped: dict[tuple[int, int], list[Target]] = defaultdict(list)
+    by_link: dict[int, list[Target]] = defaultdict(list)
     for t in targets:
-        grouped[(t.indicator_id, t.place_id)].append(t)
+        if t.link_id is None:
+            grouped[(t.indicator_id, t.place_id)].append(t)
+        else:
+            by_link[t.link_id].append(t)
     chosen = {k: pick_target(v) for k, v in grouped.items()}
-    assessed = assess_targets([t for t in chosen.values() if t is not None])
+    chosen_by_link = {k: pick_target(v) for k, v in by_link.items()}
+    assessed = assess_targets(
+        [t for t in [*chosen.values(), *chosen_by_link.values()] if t is not None]
+    )
 
     def statuses_for(outcome: Outcome, indicator_id: int) -> IndicatorStatuses:
         indicator = indicators[indicator_id]
-        places = placed.get((outcome.pk, indicator_id))
-        if places:
-            places = sorted(places, key=place_sort_key)
+        links = placed.get((outcome.pk, indicator_id))
+        if links:
+            rows = [
+                (link.place, link, chosen_by_link.get(link.pk))
+                for link in sorted(links, key=lambda k: place_sort_key(k.place))
+            ]
         else:
-            places = fallback
+            rows = [(place, None, chosen.get((indicator_id, place.pk))) for place in fallback]
         cells = []
-        for place in places:
-            target = chosen.get((indicator_id, place.pk))
+        for place, link, target in rows:
             st = assessed.get(target.pk) if target else None
             cells.append(
                 IndicatorPlaceStatus(
@@ -1398,6 +1426,7 @@ def outcome_statuses(
                     target=target,
                     status=st.status if st else "no_target",
                     explanation=st.assessment.explanation if st else "",
+                    link=link,
                 )
             )
         return IndicatorStatuses(indicator, cells, roll_up(_status_items(cells), noun="place"))

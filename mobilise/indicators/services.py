@@ -97,10 +97,18 @@ def target_set(
     target_value: float,
     milestones: Sequence[tuple[int, float]] = (),
     note: str = "",
+    link: IndicatorLink | None = None,
 ) -> Target:
     """Create or replace the target for ``series`` of ``indicator`` in ``place``, with its
-    milestones. Raises ``PermissionDenied`` or ``ValidationError`` (nothing saved)."""
-    check_can_set_target(user, indicator, place)
+    milestones: the outcome's own through ``link`` (its leads may set it), or, without one, the
+    place's own. Raises ``PermissionDenied`` or ``ValidationError`` (nothing saved)."""
+    if link is not None:
+        if not can_link_indicators(user, link.outcome):
+            raise PermissionDenied
+        if link.indicator_id != indicator.pk or link.place_id != place.pk:
+            raise ValidationError(_("The target must be for the link’s indicator and place"))
+    else:
+        check_can_set_target(user, indicator, place)
     if series.indicator_id != indicator.pk:
         raise ValidationError({"series": _("Choose a breakdown of this indicator")})
     baseline_period = (baseline_period or "").strip()
@@ -112,9 +120,11 @@ def target_set(
         target_value=target_value,
         milestones=milestones,
     )
-    target = Target.objects.select_for_update().filter(series=series, place=place).first()
+    target = (
+        Target.objects.select_for_update().filter(series=series, place=place, link=link).first()
+    )
     if target is None:
-        target = Target(indicator=indicator, series=series, place=place)
+        target = Target(indicator=indicator, series=series, place=place, link=link)
     target.baseline_period = baseline_period
     target.baseline_value = float(baseline_value)
     target.target_year = target_year
@@ -132,11 +142,50 @@ def target_set(
 
 @transaction.atomic
 def target_delete(*, user: Any, target: Target) -> None:
-    check_can_set_target(user, target.indicator, target.place)
+    if target.link_id is not None:
+        if not can_link_indicators(user, target.link.outcome):
+            raise PermissionDenied
+    else:
+        check_can_set_target(user, target.indicator, target.place)
     target.delete()
 
 
 # --- Linking indicators to outcomes ----------------------------------------------------------------
+
+
+def targets_to_links(*, indicator: Indicator, place: Place) -> int:
+    """Give the place's own targets for ``indicator`` to the outcomes linked to it there: the
+    first link takes each, the others get copies (with milestones). For loaders that set a
+    place's targets (the demo); migration 0003 did the same to the targets it found. Returns
+    how many targets were given."""
+    links = list(IndicatorLink.objects.filter(indicator=indicator, place=place).order_by("pk"))
+    if not links:
+        return 0
+    moved = 0
+    for target in Target.objects.filter(indicator=indicator, place=place, link__isnull=True):
+        milestones = list(target.milestones.values_list("year", "value"))
+        for link in links[1:]:
+            Target.objects.filter(series=target.series, link=link).delete()
+            copy = Target.objects.create(
+                indicator=indicator,
+                place=place,
+                series=target.series,
+                link=link,
+                baseline_period=target.baseline_period,
+                baseline_value=target.baseline_value,
+                target_year=target.target_year,
+                target_value=target.target_value,
+                note=target.note,
+                set_by=target.set_by,
+            )
+            Milestone.objects.bulk_create(
+                [Milestone(target=copy, year=y, value=v) for y, v in milestones]
+            )
+        Target.objects.filter(series=target.series, link=links[0]).delete()
+        target.link = links[0]
+        target.save(update_fields=["link", "updated_at"])
+        moved += 1
+    return moved
 
 
 def link_places(

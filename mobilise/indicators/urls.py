@@ -18,6 +18,11 @@ urlpatterns = [
         views_links.link_delete,
         name="link_delete",
     ),
+    path(
+        "outcomes/<slug:slug>/<slug:outcome_slug>/link/<int:link_id>/target/",
+        views_links.link_target,
+        name="link_target",
+    ),
     path("places/<str:place_code>/", views.place_comparison, name="place"),
     path("maps/<str:level>.geojson", views.boundaries, name="boundaries"),
     path("<slug:code>/", views.detail, name="detail"),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from mobilise.places.models import Place
 from mobilise.places.selectors import ancestors as place_ancestors
+from mobilise.places.selectors import find_place
 
 from . import access, selectors, services
 from .forms import ChooserForm, IndicatorFilterForm, TargetForm, series_choices
@@ -100,7 +101,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("place")
             .defer("place__boundary", "place__bbox")
         )
-        choices = [p for p, _n in place_data] + [t.place for t in target_places]
+        # One entry per place, though several outcomes may each have a target there.
+        choices = list(
+            dict.fromkeys([p for p, _n in place_data] + [t.place for t in target_places])
+        )
         kinds = {k: str(label).lower() for k, label in Place.Kind.choices}
         chooser_places = [
             (p.code, f"{p.display_name} ({kinds.get(p.kind, p.kind)})")
@@ -111,9 +115,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         by_code = {p.code: p for p in choices}
         place = by_code.get(requested)
         if place is None and requested:
-            # A place without data for this breakdown: still show it (empty), if it exists.
-            place = selectors.place_by_code(requested)
-            if place is not None:
+            # A place without data for this breakdown: still show it (empty), if it exists;
+            # a link may name it rather than give its code (?place=camden).
+            place = selectors.place_by_code(requested) or find_place(requested).place
+            if place is not None and place.code != requested:
+                form.data = form.data.copy()
+                form.data["place"] = place.code
+                place = by_code.get(place.code, place)
+            if place is not None and place.code not in by_code:
                 form.fields["place"].choices = [
                     (place.code, place.display_name),
                     *chooser_places,
@@ -127,7 +136,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     target = None
     status = None
     if series is not None and place is not None:
-        target = selectors.targets_queryset().filter(series=series, place=place).first()
+        target = selectors.place_target(series, place)
         if target is not None:
             status = selectors.assess_targets([target]).get(target.pk)
     chart = selectors.chart_data(history, target, status)
@@ -375,7 +384,7 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
     place = _place_or_404(place_code)
     access.check_can_set_target(request.user, indicator, place)
     all_series, series = _target_series(indicator, request)
-    existing = selectors.targets_queryset().filter(series=series, place=place).first()
+    existing = selectors.targets_queryset().filter(series=series, place=place, link=None).first()
     history = selectors.series_history(series, place)
     lookup = {v.period: v.value for v in history}
     choices = series_choices(all_series, selectors.series_label)
@@ -432,6 +441,10 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
             form=form,
             history=history[-8:],
             decimals=selectors.decimals_for(v.value for v in history),
+            outcome=None,
+            cancel_url=reverse("indicators:detail", args=[indicator.code])
+            + "?"
+            + urlencode({"place": place.code}),
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -444,7 +457,7 @@ def target_delete(request: HttpRequest, code: str, place_code: str) -> HttpRespo
     place = _place_or_404(place_code)
     access.check_can_set_target(request.user, indicator, place)
     _all, series = _target_series(indicator, request)
-    target = selectors.targets_queryset().filter(series=series, place=place).first()
+    target = selectors.targets_queryset().filter(series=series, place=place, link=None).first()
     back = (
         reverse("indicators:detail", args=[indicator.code]) + "?" + urlencode({"place": place.code})
     )

@@ -49,6 +49,8 @@ def test_a_lead_searches_links_by_place_name_and_sees_it_on_the_outcome(client, 
     assert "1 indicator matches ‘transport’" in found
     assert "CO2 emissions from transport (co2-transport)" in found
     assert "co2-transport" in client.get(LINK, {"q": "CO2-TRANS"}).content.decode()
+    # Words in any order, as people type them.
+    assert "1 indicator matches" in client.get(LINK, {"q": "transport co2"}).content.decode()
     response = client.post(
         LINK, {"q": "transport", "indicator": "co2-transport", "places": "camden"}
     )
