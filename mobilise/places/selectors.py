@@ -7,6 +7,7 @@ and caches the drawing.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -377,5 +378,15 @@ def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
         else:
             match.candidates, match.exact = exact[:limit], True
         return match
+    if not pool:
+        # A slip of the keyboard ("Camdem"): the places whose names are close.
+        names = {}
+        for place_id, name in _light().filter(valid_to__isnull=True).values_list("pk", "name"):
+            names.setdefault(normalise_place_name(name), []).append(place_id)
+        close = difflib.get_close_matches(core, list(names), n=limit, cutoff=0.75)
+        ids = [pk for name in close for pk in names[name]]
+        found = _light().select_related("parent").defer("parent__boundary", "parent__bbox")
+        by_id = {p.pk: p for p in found.filter(pk__in=ids)}
+        pool = [by_id[pk] for pk in ids if pk in by_id]
     match.candidates = pool[:limit]
     return match

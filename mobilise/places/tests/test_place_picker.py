@@ -100,6 +100,9 @@ def test_a_near_miss_suggests_places_and_nothing_found_says_so(geography):
     form = OnePlace({"place": "Camd"})
     assert not form.is_valid()
     assert "Did you mean Camden (E09000007" in form.errors["place"][0]
+    form = OnePlace({"place": "Camdem"})  # a slip of the keyboard
+    assert not form.is_valid()
+    assert "Did you mean Camden (E09000007" in form.errors["place"][0]
     form = OnePlace({"place": "Narnia"})
     assert not form.is_valid()
     assert "There is no place called ‘Narnia’" in form.errors["place"][0]
