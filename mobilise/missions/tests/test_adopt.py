@@ -63,7 +63,7 @@ def test_a_place_that_cannot_be_found_keeps_what_was_typed(client, lead, owner, 
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "There is no place called ‘Lambith’" in page
+    assert "No place is called ‘Lambith’. Did you mean Lambeth (E09000022" in page
     assert 'value="Cleaner Lambeth"' in page
     assert Mission.objects.count() == 1
 
