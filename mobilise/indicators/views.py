@@ -141,6 +141,19 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             status = selectors.assess_targets([target]).get(target.pk)
     chart = selectors.chart_data(history, target, status)
     can_set = place is not None and access.can_set_target(request.user, indicator, place)
+    # A target an outcome set (through its link) is changed on the outcome's own page, by its
+    # leads; the place's own target here.
+    target_outcome = None
+    change_target_url = ""
+    if target is not None and target.link_id is not None:
+        link = target.link
+        target_outcome = link.outcome
+        if access.can_link_indicators(request.user, target_outcome):
+            change_target_url = reverse(
+                "indicators:link_target",
+                args=[target_outcome.mission.slug, target_outcome.slug, link.pk],
+            )
+        can_set = False
     query = {"place": place.code} if place else {}
     if series is not None and not series.is_headline:
         query["series"] = series.key
@@ -163,6 +176,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             chart=chart,
             chart_data=json_script(chart.island(), "indicator-chart-data"),
             can_set_target=can_set,
+            target_outcome=target_outcome,
+            change_target_url=change_target_url,
             place_choices=form.fields["place"].choices,
             linked=selectors.linked_outcomes(indicator),
             query=urlencode(query),

@@ -72,6 +72,11 @@ def test_each_outcome_sets_its_own_target_and_milestones(client, two_missions):
     row = page.split('data-indicator="pm25" data-place="E09000007"')[1].split("</tr>")[0]
     assert "No target" not in row
 
+    # The indicator's page for Camden says whose target it shows, and changes it there.
+    indicator_page = client.get("/indicators/pm25/?place=E09000007").content.decode()
+    assert "Set for the outcome" in indicator_page and "Cleaner air" in indicator_page
+    assert url in indicator_page
+
     # The other mission's outcome on the same measure and place has no target of its own...
     health_page = client.get("/missions/healthy-camden/outcomes/lungs/").content.decode()
     row = health_page.split('data-indicator="pm25" data-place="E09000007"')[1].split("</tr>")[0]
