@@ -105,6 +105,7 @@ PROTECTED = {
     "indicators:link_create",
     "indicators:link_delete",
     "indicators:link_target",
+    "indicators:unlink_indicator",
     "coalition:members",
     "coalition:member_decide",
     "coalition:pledge_progress",

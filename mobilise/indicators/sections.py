@@ -91,7 +91,10 @@ def outcome_links_section(request: HttpRequest, outcome: Any) -> str | None:
         }
         rows.append(
             {
-                "link": link,
+                "code": link.indicator.code,
+                "title": link.indicator.title,
+                "place_name": link.place.display_name,
+                "place_code": link.place.code,
                 "indicator_url": link.indicator.get_absolute_url()
                 + "?"
                 + urlencode({"place": link.place.code}),
@@ -112,6 +115,26 @@ def outcome_links_section(request: HttpRequest, outcome: Any) -> str | None:
                             args=[outcome.mission.slug, outcome.slug, link.pk],
                         ),
                     },
+                ],
+            }
+        )
+    for indicator in selectors.placeless_indicators(outcome):
+        rows.append(
+            {
+                "code": indicator.code,
+                "title": indicator.title,
+                "place_name": _("The mission’s places, and any with a target"),
+                "place_code": "",
+                "indicator_url": indicator.get_absolute_url(),
+                "actions": [
+                    {
+                        "text": _("Unlink"),
+                        "hidden": indicator.title,
+                        "href": reverse(
+                            "indicators:unlink_indicator",
+                            args=[outcome.mission.slug, outcome.slug, indicator.code],
+                        ),
+                    }
                 ],
             }
         )

@@ -207,6 +207,13 @@ def outcome_links(outcome: Outcome) -> list[IndicatorLink]:
     )
 
 
+def placeless_indicators(outcome: Outcome) -> list[Indicator]:
+    """Indicators linked to the outcome with no place of their own (linked before places were,
+    or in the admin): they show the mission's places, or any with a target."""
+    placed = IndicatorLink.objects.filter(outcome=outcome).values("indicator_id")
+    return list(outcome.indicators.exclude(pk__in=placed).order_by("code"))
+
+
 def link_has_target(link: IndicatorLink) -> bool:
     return link.targets.exists()
 

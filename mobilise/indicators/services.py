@@ -240,3 +240,13 @@ def indicator_unlink(*, user: Any, link: IndicatorLink) -> None:
     link.delete()
     if not IndicatorLink.objects.filter(outcome=outcome, indicator=indicator).exists():
         indicator.outcomes.remove(outcome)
+
+
+@transaction.atomic
+def indicator_unlink_all(*, user: Any, outcome: Outcome, indicator: Indicator) -> None:
+    """The indicator no longer measures the outcome anywhere (its place links and their
+    targets go too)."""
+    if not can_link_indicators(user, outcome):
+        raise PermissionDenied
+    IndicatorLink.objects.filter(outcome=outcome, indicator=indicator).delete()
+    indicator.outcomes.remove(outcome)

@@ -19,6 +19,11 @@ urlpatterns = [
         name="link_delete",
     ),
     path(
+        "outcomes/<slug:slug>/<slug:outcome_slug>/unlink/<slug:code>/",
+        views_links.unlink_indicator,
+        name="unlink_indicator",
+    ),
+    path(
         "outcomes/<slug:slug>/<slug:outcome_slug>/link/<int:link_id>/target/",
         views_links.link_target,
         name="link_target",

@@ -108,7 +108,12 @@ def link_delete(request: HttpRequest, slug: str, outcome_slug: str, link_id: int
     context: dict[str, Any] = {
         "mission": outcome.mission,
         "outcome": outcome,
-        "link": link,
+        "heading": _("Unlink ‘%(indicator)s’ in %(place)s?")
+        % {"indicator": link.indicator.title, "place": link.place.display_name},
+        "body": _(
+            "The indicator will no longer measure this outcome in %(place)s. Its published figures stay."
+        )
+        % {"place": link.place.display_name},
         "back": back,
         "has_target": selectors.link_has_target(link),
     }
@@ -190,4 +195,36 @@ def link_target(request: HttpRequest, slug: str, outcome_slug: str, link_id: int
             "cancel_url": back,
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlink_indicator(request: HttpRequest, slug: str, outcome_slug: str, code: str) -> HttpResponse:
+    """Unlink an indicator linked without places of its own (see ``placeless_indicators``)."""
+    outcome = access.access_outcome_for_links(request.user, slug, outcome_slug)
+    indicator = selectors.indicator_by_code(code)
+    if indicator is None or not outcome.indicators.filter(pk=indicator.pk).exists():
+        raise Http404
+    back = outcome.get_absolute_url() + "#outcome-indicator-links"
+    if request.method == "POST":
+        services.indicator_unlink_all(user=request.user, outcome=outcome, indicator=indicator)
+        messages.success(
+            request,
+            _("‘%(indicator)s’ no longer measures this outcome") % {"indicator": indicator.title},
+        )
+        return redirect(back)
+    return render(
+        request,
+        "indicators/link_delete.html",
+        {
+            "mission": outcome.mission,
+            "outcome": outcome,
+            "heading": _("Unlink ‘%(indicator)s’?") % {"indicator": indicator.title},
+            "body": _(
+                "The indicator will no longer measure this outcome. Its published figures stay."
+            ),
+            "back": back,
+            "has_target": False,
+        },
     )

@@ -114,3 +114,18 @@ def test_only_the_owning_organisations_leads_may_link(client, world, who):
     assert response.status_code in (302, 403)
     assert not IndicatorLink.objects.exists()
     assert "Link an indicator" not in client.get(OUTCOME).content.decode()
+
+
+def test_an_indicator_linked_without_places_is_listed_and_can_be_unlinked(client, world, lead):
+    """The page world links pm25 to the outcome the old way (no places): leads see it too."""
+    client.force_login(lead)
+    page = client.get(OUTCOME).content.decode()
+    assert 'data-indicator="pm25" data-place=""' in page
+    assert "The mission’s places, and any with a target" in page
+    url = "/indicators/outcomes/clean-air-camden/cleaner-air/unlink/pm25/"
+    assert "Unlink ‘Deaths attributable to particulate air pollution’?" in (
+        client.get(url).content.decode()
+    )
+    assert client.post(url).status_code == 302
+    assert world.outcome not in world.indicator.outcomes.all()
+    assert 'data-indicator="pm25"' not in client.get(OUTCOME).content.decode()
