@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('missions', '0001_initial'),
+        ("missions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outcome',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='missions.outcome', verbose_name='contributes to national outcome'),
+            model_name="outcome",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contributions",
+                to="missions.outcome",
+                verbose_name="contributes to national outcome",
+            ),
         ),
     ]
