@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mobilise.accounts.models import Membership
 from mobilise.accounts.tests.factories import MembershipFactory, OrganisationFactory, mission_lead
 from mobilise.coalition.tests import factories as coalition
+from mobilise.indicators.services import link_places
 from mobilise.indicators.tests.factories import IndicatorFactory, SeriesFactory, TargetFactory
 from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
 from mobilise.places.tests.factories import PlaceFactory
@@ -21,7 +22,15 @@ APP_CATALOGUES = {
     app: import_module(f"mobilise.{app}.tests.catalogue")
     for app in ("deliberation", "budgeting", "assurance")
 }
-OUR_NAMESPACES = {"core", "places", "accounts", "missions", "indicators", "coalition", *APP_CATALOGUES}
+OUR_NAMESPACES = {
+    "core",
+    "places",
+    "accounts",
+    "missions",
+    "indicators",
+    "coalition",
+    *APP_CATALOGUES,
+}
 
 # Anyone may read these.
 PUBLIC = {
@@ -79,6 +88,7 @@ PROTECTED = {
     "accounts:membership_remove",
     "missions:create",
     "missions:edit",
+    "missions:adopt",
     "missions:outcome_create",
     "missions:outcome_edit",
     "missions:outcome_delete",
@@ -92,6 +102,10 @@ PROTECTED = {
     "indicators:import",
     "indicators:target_edit",
     "indicators:target_delete",
+    "indicators:link_create",
+    "indicators:link_delete",
+    "indicators:link_target",
+    "indicators:unlink_indicator",
     "coalition:members",
     "coalition:matches",
     "coalition:pledge_offer",
@@ -166,9 +180,13 @@ def build_world() -> dict:
     sign_up = coalition.SignUpFactory(session=booked, person=lead)
     # An indicator measuring the outcome, with a target in the place (for the target pages).
     indicator = IndicatorFactory(code="pm25")
-    indicator.outcomes.add(outcome)
+    indicator_link = link_places(outcome=outcome, indicator=indicator, places=[place])[0]
     TargetFactory(series=SeriesFactory(indicator=indicator), place=place)
+    # A national mission, which a lead may adopt for their place.
+    national = MissionFactory(scope="national")
     world = {
+        "national": national,
+        "indicator_link": indicator_link,
         "indicator": indicator,
         "place": place,
         "organisation": organisation,
@@ -213,6 +231,10 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
         # Asks and offers share their views: the URL's name says which.
         "listing_id": world["ask"].pk if name.startswith("coalition:ask_") else world["offer"].pk,
     }
+    if name == "missions:adopt":
+        values["slug"] = world["national"].slug
+    if name in ("indicators:link_delete", "indicators:link_target"):
+        values["link_id"] = world["indicator_link"].pk
     if app in APP_CATALOGUES:
         values.update(APP_CATALOGUES[app].url_values(world))
     kwargs = {key: values[key] for key in pattern.pattern.converters}

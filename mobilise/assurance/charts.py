@@ -22,6 +22,7 @@ RATING_COLOURS = {
 STATUS_COLOURS = {
     "on_track": "#00703c",
     "at_risk": "#ffdd00",
+    "uncertain": "#f47738",
     "off_track": "#d4351c",
     "insufficient_data": "#b1b4b6",
     "no_target": "#b1b4b6",

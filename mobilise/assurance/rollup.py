@@ -33,8 +33,9 @@ UK_CODE = "K02000001"
 STATUS_ORDER = {
     Status.OFF_TRACK: 0,
     Status.AT_RISK: 1,
-    Status.INSUFFICIENT_DATA: 3,
-    Status.ON_TRACK: 2,
+    Status.UNCERTAIN: 2,
+    Status.INSUFFICIENT_DATA: 4,
+    Status.ON_TRACK: 3,
 }
 
 
@@ -65,7 +66,7 @@ class RollUpRow:
         return (
             0 if self.is_exception else 1,
             score,
-            STATUS_ORDER.get(self.status, 4),
+            STATUS_ORDER.get(self.status, 5),
             self.place.name,
         )
 
@@ -154,6 +155,7 @@ def national_rollup(mission: Mission) -> NationalRollUp:
         for key, label in (
             (Status.OFF_TRACK.value, indicators.status_label(Status.OFF_TRACK)),
             (Status.AT_RISK.value, indicators.status_label(Status.AT_RISK)),
+            (Status.UNCERTAIN.value, indicators.status_label(Status.UNCERTAIN)),
             (Status.ON_TRACK.value, indicators.status_label(Status.ON_TRACK)),
             (Status.INSUFFICIENT_DATA.value, indicators.status_label(Status.INSUFFICIENT_DATA)),
             ("not_measured", _("Not measured")),

@@ -32,6 +32,7 @@ from mobilise.assurance.models import (
 )
 from mobilise.coalition.models import Pledge
 from mobilise.indicators.models import Indicator, Milestone, Observation, Series, Target
+from mobilise.indicators.services import link_places, targets_to_links
 from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
@@ -146,7 +147,7 @@ def _other_places() -> list[Mission]:
         )
         indicator = Indicator.objects.filter(code=code_ind).first()
         if indicator is not None:
-            indicator.outcomes.add(outcome)
+            link_places(outcome=outcome, indicator=indicator, places=[place])
             _target(indicator, place, ratio)
         made.append(mission)
     return made
@@ -167,6 +168,7 @@ def _target(indicator: Indicator, place: Place, ratio: float) -> None:
     target, _ = Target.objects.update_or_create(
         series=series,
         place=place,
+        link=None,
         defaults={
             "indicator": indicator,
             "baseline_period": "2019",
@@ -182,6 +184,7 @@ def _target(indicator: Indicator, place: Place, ratio: float) -> None:
         year=2030,
         defaults={"value": round(baseline + (target_value - baseline) * share, 2)},
     )
+    targets_to_links(indicator=indicator, place=place)
 
 
 def _council(mission: Mission, today: dt.date) -> tuple[Council, int, int, int]:

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from mobilise.indicators.importing import SHIPPED_DIR, ImportReport, import_path
 from mobilise.indicators.models import Indicator, Milestone, Observation, Series, Target
+from mobilise.indicators.services import link_places, targets_to_links
 from mobilise.missions.models import Outcome
 from mobilise.places.models import Place
 
@@ -107,6 +108,10 @@ def _link_outcomes() -> int:
             continue
         wanted = [indicators[c] for c in codes if c in indicators]
         outcome.indicators.add(*wanted)  # adding an existing link is a no-op
+        # Each in the mission's own places (a national mission names none: its links stay
+        # place-free and show the places with targets).
+        for indicator in wanted:
+            link_places(outcome=outcome, indicator=indicator, places=outcome.mission.places.all())
         links += len(wanted)
     return links
 
@@ -132,6 +137,7 @@ def _set_target(spec: TargetSpec, place: Place, summary: DemoIndicatorsSummary) 
     target, _created = Target.objects.update_or_create(
         series=series,
         place=place,
+        link=None,
         defaults={
             "indicator": series.indicator,
             "baseline_period": spec.baseline_period,
@@ -149,6 +155,8 @@ def _set_target(spec: TargetSpec, place: Place, summary: DemoIndicatorsSummary) 
             defaults={"value": round(baseline + (target_value - baseline) * share, 2)},
         )
     target.milestones.exclude(year__in=spec.milestone_years).delete()
+    # The outcomes linked to the indicator in the borough each get their own copy.
+    targets_to_links(indicator=series.indicator, place=place)
     summary.targets.append(
         f"{spec.indicator}: {baseline:g} ({spec.baseline_period}) → {target_value:g} by {spec.target_year}"
     )

@@ -21,4 +21,5 @@ class IndicatorsConfig(AppConfig):
         place_sections.register("indicators", sections.place_section, order=10)
         mission_sections.register("indicators", sections.mission_section, order=10)
         outcome_sections.register("indicators", sections.outcome_section, order=10)
+        outcome_sections.register("indicator-links", sections.outcome_links_section, order=11)
         mission_evidence.register("indicators", evidence.mission_evidence, order=10)

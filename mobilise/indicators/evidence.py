@@ -15,7 +15,13 @@ from mobilise.engines.trajectory import Status
 
 from . import selectors
 
-ORDER = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.INSUFFICIENT_DATA)
+ORDER = (
+    Status.ON_TRACK,
+    Status.UNCERTAIN,
+    Status.AT_RISK,
+    Status.OFF_TRACK,
+    Status.INSUFFICIENT_DATA,
+)
 
 
 def mission_evidence(mission: Any, since: Any = None) -> Evidence | None:

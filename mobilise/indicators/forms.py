@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import FloatNumberField, WholeNumberField
+from mobilise.places.forms import PlacesField
 
 from .models import Series, Target
 
@@ -247,3 +248,39 @@ def _plain(value: float) -> str:
 def series_choices(series: list[Series], label: Any) -> list[tuple[str, str]]:
     """Breakdowns by id: the headline's key is empty, which a required field would refuse."""
     return [(str(s.pk), label(s)) for s in series]
+
+
+class IndicatorSearchForm(forms.Form):
+    """The first half of linking: find an indicator by words from its name or its code."""
+
+    q = forms.CharField(
+        label=_("Search for an indicator"),
+        required=False,
+        max_length=100,
+        help_text=_("Words from its name, or its code, for example ‘CO2 transport’"),
+        error_messages={"max_length": _("Search must be 100 characters or fewer")},
+    )
+
+
+class IndicatorLinkForm(forms.Form):
+    """The second half: which of the indicators found, and in which places."""
+
+    indicator = forms.ChoiceField(
+        label=_("Indicator"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the indicator to link"),
+            "invalid_choice": _("Select an indicator from the list"),
+        },
+    )
+    places = PlacesField(
+        label=_("Places"),
+        help_text=_(
+            "Where this indicator measures the outcome. One place per line, or separated by commas: a name, like Camden, or an ONS code"
+        ),
+        error_messages={"required": _("Enter at least one place, like Camden")},
+    )
+
+    def __init__(self, *args: Any, indicators: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.code, f"{i.title} ({i.code})") for i in indicators]

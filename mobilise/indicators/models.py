@@ -125,10 +125,58 @@ class Observation(models.Model):
         return f"{self.series} {self.place_id} {self.period} = {self.value}"
 
 
+class IndicatorLink(BaseModel):
+    """An indicator measuring a mission outcome in one place: what a lead links on the outcome's
+    page. The ``Indicator.outcomes`` link (outcome and indicator, any place) is kept in step by
+    the services: it exists while the outcome has at least one place linked to the indicator."""
+
+    outcome = models.ForeignKey(
+        "missions.Outcome",
+        verbose_name=_("mission outcome"),
+        on_delete=models.CASCADE,
+        related_name="indicator_links",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="links"
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("place"),
+        on_delete=models.CASCADE,
+        related_name="indicator_links",
+    )
+
+    class Meta:
+        verbose_name = _("indicator linked to an outcome")
+        verbose_name_plural = _("indicators linked to outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "indicator", "place"], name="indicatorlink_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} for {self.outcome} in {self.place}"
+
+
 class Target(BaseModel):
-    """A baseline, a long-term target and milestones for one indicator in one place: a trajectory."""
+    """A baseline, a long-term target and milestones for one indicator in one place: a trajectory.
+
+    A target belongs to an outcome's link to the indicator in the place (``link``), so two
+    missions' outcomes measured by the same indicator in the same place each have their own.
+    A target without a link (set on the indicator's page for the place) is the place's own,
+    shown where an outcome has no target of its own.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    link = models.ForeignKey(
+        IndicatorLink,
+        verbose_name=_("outcome's link to the indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
     place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="targets")
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="targets")
     baseline_period = models.CharField(_("baseline period"), max_length=16)
@@ -145,7 +193,14 @@ class Target(BaseModel):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "place"], name="target_unique_per_series_place"
+                fields=["series", "place"],
+                condition=Q(link__isnull=True),
+                name="target_unique_per_series_place",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "link"],
+                condition=Q(link__isnull=False),
+                name="target_unique_per_series_link",
             ),
             models.CheckConstraint(
                 condition=Q(target_year__gte=2000) & Q(target_year__lte=2100),

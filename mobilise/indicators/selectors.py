@@ -46,7 +46,7 @@ from mobilise.missions.models import Mission, Outcome
 from mobilise.places import geo
 from mobilise.places.models import Place
 
-from .models import Indicator, Milestone, Observation, Series, Target
+from .models import Indicator, IndicatorLink, Milestone, Observation, Series, Target
 
 Kind = Place.Kind
 HEADLINE = ""
@@ -155,13 +155,14 @@ def indicator_list(*, theme: str | None = None, search: str | None = None) -> li
     """Every indicator with its themes and number of series, filtered; three queries."""
     qs = Indicator.objects.annotate(series_count=Count("series")).order_by("code")
     if search:
-        search = search.strip()
-        qs = qs.filter(
-            Q(title__icontains=search)
-            | Q(code__icontains=search)
-            | Q(description__icontains=search)
-            | Q(source_name__icontains=search)
-        )
+        # Every word somewhere, so "CO2 transport" finds "CO2 emissions from transport".
+        for word in search.split()[:10]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(code__icontains=word)
+                | Q(description__icontains=word)
+                | Q(source_name__icontains=word)
+            )
     if theme:
         qs = qs.filter(
             Q(outcomes__mission__slug=theme, outcomes__mission__scope=Mission.Scope.NATIONAL)
@@ -189,6 +190,43 @@ def series_label(series: Series) -> str:
     if series.dimensions:
         return ", ".join(f"{k}: {v}" for k, v in series.dimensions.items())
     return series.key.replace("=", ": ").replace("|", ", ").replace(";", ", ")
+
+
+def indicator_by_code(code: str) -> Indicator | None:
+    return Indicator.objects.filter(code=code).first()
+
+
+def outcome_links(outcome: Outcome) -> list[IndicatorLink]:
+    """The outcome's indicators, place by place, by indicator then place name."""
+    return list(
+        IndicatorLink.objects.filter(outcome=outcome)
+        .annotate(target_count=Count("targets"))
+        .select_related("indicator", "place")
+        .defer("place__boundary", "place__bbox")
+        .order_by("indicator__code", "place__name")
+    )
+
+
+def placeless_indicators(outcome: Outcome) -> list[Indicator]:
+    """Indicators linked to the outcome with no place of their own (linked before places were,
+    or in the admin): they show the mission's places, or any with a target."""
+    placed = IndicatorLink.objects.filter(outcome=outcome).values("indicator_id")
+    return list(outcome.indicators.exclude(pk__in=placed).order_by("code"))
+
+
+def link_has_target(link: IndicatorLink) -> bool:
+    return link.targets.exists()
+
+
+def link_target(link: IndicatorLink, series: Series) -> Target | None:
+    """The target an outcome's link sets for ``series`` (with its milestones), if any."""
+    return targets_queryset().filter(link=link, series=series).first()
+
+
+def place_target(series: Series, place: Place) -> Target | None:
+    """The target the indicator's page shows for a place: the place's own (set on the
+    indicator's page), else the first outcome's."""
+    return pick_target(targets_queryset().filter(series=series, place=place))
 
 
 def headline_series(indicator: Indicator) -> Series | None:
@@ -388,6 +426,7 @@ def is_percentage(indicator: Indicator, series: Series | None = None) -> bool:
 
 STATUS_TAG_CLASSES = {
     Status.ON_TRACK: "govuk-tag--green",
+    Status.UNCERTAIN: "govuk-tag--orange",
     Status.AT_RISK: "govuk-tag--yellow",
     Status.OFF_TRACK: "govuk-tag--red",
     Status.INSUFFICIENT_DATA: "govuk-tag--grey",
@@ -408,6 +447,7 @@ def status_label(status: str) -> str:
     if labels is None:
         labels = _STATUS_LABELS[language] = {
             Status.ON_TRACK: _("On track"),
+            Status.UNCERTAIN: _("Uncertain"),
             Status.AT_RISK: _("At risk"),
             Status.OFF_TRACK: _("Off track"),
             Status.INSUFFICIENT_DATA: _("Insufficient data"),
@@ -543,8 +583,10 @@ def _assess_targets(targets: list[Target]) -> dict[int, TargetStatus]:
 
 def pick_target(targets: Iterable[Target]) -> Target | None:
     """The target that speaks for an indicator in a place: the headline series' if set, else the
-    first breakdown's."""
-    ordered = sorted(targets, key=lambda t: (t.series.key != HEADLINE, t.series_id))
+    first breakdown's; the place's own (no outcome link) before an outcome's."""
+    ordered = sorted(
+        targets, key=lambda t: (t.series.key != HEADLINE, t.link_id is not None, t.series_id, t.pk)
+    )
     return ordered[0] if ordered else None
 
 
@@ -1275,6 +1317,7 @@ class IndicatorPlaceStatus:
     status: str  # a Status value or "no_target"
     explanation: str
     latest: Value | None = None
+    link: IndicatorLink | None = None
 
 
 @dataclass
@@ -1289,6 +1332,12 @@ class OutcomeStatuses:
     outcome: Outcome
     indicators: list[IndicatorStatuses]
     rollup: RollUp
+    # For a national outcome: the local outcomes contributing to it, each with its own status.
+    contributions: list[OutcomeStatuses] = field(default_factory=list)
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.indicators or any(c.rollup.total for c in self.contributions))
 
 
 def _status_items(statuses: Iterable[IndicatorPlaceStatus]) -> list[str]:
@@ -1307,11 +1356,17 @@ def indicator_links(*, mission: Mission | None = None, outcome: Outcome | None =
 
 
 def outcome_statuses(
-    outcomes: Sequence[Outcome], mission: Mission, links: Sequence[Any] | None = None
+    outcomes: Sequence[Outcome],
+    mission: Mission,
+    links: Sequence[Any] | None = None,
+    *,
+    with_contributions: bool = True,
 ) -> list[OutcomeStatuses]:
-    """Each outcome's indicators, each with its status in each of the mission's places (and the
-    places inside them that have targets), rolled up to the indicator and the outcome (worst of
-    those assessed). A mission with no places of its own shows the places that have targets.
+    """Each outcome's indicators, each with its status in each place it is linked for (an
+    ``IndicatorLink``), rolled up to the indicator and the outcome (worst of those assessed).
+    An indicator linked to the outcome without places (as before places were linked) shows the
+    mission's places and the places inside them that have targets; a mission with no places of
+    its own, the places that have targets.
 
     A fixed number of queries and one ``assess_many`` for the lot.
     """
@@ -1323,30 +1378,53 @@ def outcome_statuses(
             .order_by("indicator__code")
         )
     indicators = {link.indicator_id: link.indicator for link in links}
+    placed: dict[tuple[int, int], list[IndicatorLink]] = defaultdict(list)
+    for link in (
+        IndicatorLink.objects.filter(outcome__in=[o.pk for o in outcomes])
+        .select_related("place")
+        .defer("place__boundary", "place__bbox")
+    ):
+        placed[(link.outcome_id, link.indicator_id)].append(link)
     mission_places = list(_light_places().filter(missions=mission))
     targets_qs = (
         targets_queryset().filter(indicator_id__in=list(indicators)).select_related("place")
     )
+    linked_place_ids = {link.place_id for ls in placed.values() for link in ls}
     if mission_places:
         # The mission's places and the places inside them (a UK mission's target for England).
-        within = Q(place__in=mission_places)
+        within = Q(place__in=mission_places) | Q(place__in=linked_place_ids)
         for depth in range(1, 5):
             within |= Q(**{"place__" + "parent__" * depth + "in": mission_places})
         targets_qs = targets_qs.filter(within)
     targets = list(targets_qs.defer("place__boundary", "place__bbox"))
-    places = list(mission_places)
-    places += sorted({t.place for t in targets} - set(mission_places), key=place_sort_key)
+    fallback = list(mission_places)
+    fallback += sorted({t.place for t in targets} - set(mission_places), key=place_sort_key)
+    # A link's own targets speak for it; a place's own (no link) for the place-free links.
     grouped: dict[tuple[int, int], list[Target]] = defaultdict(list)
+    by_link: dict[int, list[Target]] = defaultdict(list)
     for t in targets:
-        grouped[(t.indicator_id, t.place_id)].append(t)
+        if t.link_id is None:
+            grouped[(t.indicator_id, t.place_id)].append(t)
+        else:
+            by_link[t.link_id].append(t)
     chosen = {k: pick_target(v) for k, v in grouped.items()}
-    assessed = assess_targets([t for t in chosen.values() if t is not None])
+    chosen_by_link = {k: pick_target(v) for k, v in by_link.items()}
+    assessed = assess_targets(
+        [t for t in [*chosen.values(), *chosen_by_link.values()] if t is not None]
+    )
 
-    per_indicator: dict[int, IndicatorStatuses] = {}
-    for indicator_id, indicator in indicators.items():
+    def statuses_for(outcome: Outcome, indicator_id: int) -> IndicatorStatuses:
+        indicator = indicators[indicator_id]
+        links = placed.get((outcome.pk, indicator_id))
+        if links:
+            rows = [
+                (link.place, link, chosen_by_link.get(link.pk))
+                for link in sorted(links, key=lambda k: place_sort_key(k.place))
+            ]
+        else:
+            rows = [(place, None, chosen.get((indicator_id, place.pk))) for place in fallback]
         cells = []
-        for place in places:
-            target = chosen.get((indicator_id, place.pk))
+        for place, link, target in rows:
             st = assessed.get(target.pk) if target else None
             cells.append(
                 IndicatorPlaceStatus(
@@ -1355,26 +1433,71 @@ def outcome_statuses(
                     target=target,
                     status=st.status if st else "no_target",
                     explanation=st.assessment.explanation if st else "",
+                    link=link,
                 )
             )
-        per_indicator[indicator_id] = IndicatorStatuses(
-            indicator, cells, roll_up(_status_items(cells), noun="place")
-        )
+        return IndicatorStatuses(indicator, cells, roll_up(_status_items(cells), noun="place"))
+
     by_outcome: dict[int, list[int]] = defaultdict(list)
     for link in links:
         by_outcome[link.outcome_id].append(link.indicator_id)
+    contributions = (
+        contribution_statuses(outcomes)
+        if with_contributions and mission.scope == Mission.Scope.NATIONAL
+        else {}
+    )
     result = []
     for outcome in outcomes:
-        items = [per_indicator[i] for i in by_outcome.get(outcome.pk, [])]
+        items = [statuses_for(outcome, i) for i in by_outcome.get(outcome.pk, [])]
         cells = [c for item in items for c in item.places]
-        result.append(
-            OutcomeStatuses(outcome, items, roll_up(_status_items(cells), noun="indicator"))
+        local = contributions.get(outcome.pk, [])
+        if local:
+            # A national outcome: its own indicators' places and each contributing local
+            # outcome's status, worst of those assessed.
+            statuses = _status_items(cells) + [c.rollup.status for c in local if c.rollup.total]
+            rollup = roll_up(statuses, noun="measure")
+        else:
+            rollup = roll_up(_status_items(cells), noun="indicator")
+        result.append(OutcomeStatuses(outcome, items, rollup, local))
+    return result
+
+
+def has_contributions(*, mission: Mission | None = None, outcome: Outcome | None = None) -> bool:
+    """Do published local outcomes contribute to the mission's (or the outcome's) outcomes?
+    Only a national mission's can: a local mission's pages pay no query for it."""
+    owner = mission if mission is not None else outcome.mission  # type: ignore[union-attr]
+    if owner.scope != Mission.Scope.NATIONAL:
+        return False
+    qs = Outcome.objects.filter(mission__status__in=Mission.PUBLIC_STATUSES)
+    if outcome is not None:
+        return qs.filter(parent=outcome).exists()
+    return qs.filter(parent__mission=mission).exists()
+
+
+def contribution_statuses(outcomes: Sequence[Outcome]) -> dict[int, list[OutcomeStatuses]]:
+    """The local outcomes of published missions contributing to each of ``outcomes``, each with
+    its status in its own mission's places, by parent outcome id. One ``outcome_statuses`` per
+    contributing mission."""
+    children = list(
+        Outcome.objects.filter(
+            parent__in=[o.pk for o in outcomes],
+            mission__status__in=Mission.PUBLIC_STATUSES,
         )
+        .select_related("mission", "mission__owner")
+        .order_by("mission__title", "order", "id")
+    )
+    by_mission: dict[int, list[Outcome]] = defaultdict(list)
+    for child in children:
+        by_mission[child.mission_id].append(child)
+    result: dict[int, list[OutcomeStatuses]] = defaultdict(list)
+    for group in by_mission.values():
+        for data in outcome_statuses(group, group[0].mission, with_contributions=False):
+            result[data.outcome.parent_id].append(data)
     return result
 
 
 def mission_rollup(outcomes: Sequence[OutcomeStatuses]) -> RollUp:
-    measured = [o.rollup for o in outcomes if o.indicators and o.rollup.total]
+    measured = [o.rollup for o in outcomes if o.measured and o.rollup.total]
     return roll_up(measured, noun="outcome")
 
 

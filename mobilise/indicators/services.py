@@ -11,15 +11,16 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mobilise.engines.trajectory import Trajectory, period_to_year
+from mobilise.missions.models import Outcome
 from mobilise.places.models import Place
 
-from .access import check_can_set_target
-from .models import Indicator, Milestone, Series, Target
+from .access import can_link_indicators, check_can_set_target, place_in_mission
+from .models import Indicator, IndicatorLink, Milestone, Series, Target
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -96,10 +97,18 @@ def target_set(
     target_value: float,
     milestones: Sequence[tuple[int, float]] = (),
     note: str = "",
+    link: IndicatorLink | None = None,
 ) -> Target:
     """Create or replace the target for ``series`` of ``indicator`` in ``place``, with its
-    milestones. Raises ``PermissionDenied`` or ``ValidationError`` (nothing saved)."""
-    check_can_set_target(user, indicator, place)
+    milestones: the outcome's own through ``link`` (its leads may set it), or, without one, the
+    place's own. Raises ``PermissionDenied`` or ``ValidationError`` (nothing saved)."""
+    if link is not None:
+        if not can_link_indicators(user, link.outcome):
+            raise PermissionDenied
+        if link.indicator_id != indicator.pk or link.place_id != place.pk:
+            raise ValidationError(_("The target must be for the link’s indicator and place"))
+    else:
+        check_can_set_target(user, indicator, place)
     if series.indicator_id != indicator.pk:
         raise ValidationError({"series": _("Choose a breakdown of this indicator")})
     baseline_period = (baseline_period or "").strip()
@@ -111,9 +120,11 @@ def target_set(
         target_value=target_value,
         milestones=milestones,
     )
-    target = Target.objects.select_for_update().filter(series=series, place=place).first()
+    target = (
+        Target.objects.select_for_update().filter(series=series, place=place, link=link).first()
+    )
     if target is None:
-        target = Target(indicator=indicator, series=series, place=place)
+        target = Target(indicator=indicator, series=series, place=place, link=link)
     target.baseline_period = baseline_period
     target.baseline_value = float(baseline_value)
     target.target_year = target_year
@@ -131,5 +142,111 @@ def target_set(
 
 @transaction.atomic
 def target_delete(*, user: Any, target: Target) -> None:
-    check_can_set_target(user, target.indicator, target.place)
+    if target.link_id is not None:
+        if not can_link_indicators(user, target.link.outcome):
+            raise PermissionDenied
+    else:
+        check_can_set_target(user, target.indicator, target.place)
     target.delete()
+
+
+# --- Linking indicators to outcomes ----------------------------------------------------------------
+
+
+def targets_to_links(*, indicator: Indicator, place: Place) -> int:
+    """Give the place's own targets for ``indicator`` to the outcomes linked to it there: the
+    first link takes each, the others get copies (with milestones). For loaders that set a
+    place's targets (the demo); migration 0003 did the same to the targets it found. Returns
+    how many targets were given."""
+    links = list(IndicatorLink.objects.filter(indicator=indicator, place=place).order_by("pk"))
+    if not links:
+        return 0
+    moved = 0
+    for target in Target.objects.filter(indicator=indicator, place=place, link__isnull=True):
+        milestones = list(target.milestones.values_list("year", "value"))
+        for link in links[1:]:
+            Target.objects.filter(series=target.series, link=link).delete()
+            copy = Target.objects.create(
+                indicator=indicator,
+                place=place,
+                series=target.series,
+                link=link,
+                baseline_period=target.baseline_period,
+                baseline_value=target.baseline_value,
+                target_year=target.target_year,
+                target_value=target.target_value,
+                note=target.note,
+                set_by=target.set_by,
+            )
+            Milestone.objects.bulk_create(
+                [Milestone(target=copy, year=y, value=v) for y, v in milestones]
+            )
+        Target.objects.filter(series=target.series, link=links[0]).delete()
+        target.link = links[0]
+        target.save(update_fields=["link", "updated_at"])
+        moved += 1
+    return moved
+
+
+def link_places(
+    *, outcome: Outcome, indicator: Indicator, places: Sequence[Place]
+) -> list[IndicatorLink]:
+    """Link without checking who asks (the demo's loader); ``indicator_link`` checks."""
+    made = []
+    for place in places:
+        link, created = IndicatorLink.objects.get_or_create(
+            outcome=outcome, indicator=indicator, place=place
+        )
+        if created:
+            made.append(link)
+    indicator.outcomes.add(outcome)
+    return made
+
+
+@transaction.atomic
+def indicator_link(
+    *, user: Any, outcome: Outcome, indicator: Indicator, places: Sequence[Place]
+) -> list[IndicatorLink]:
+    """Link ``indicator`` to ``outcome`` in each of ``places`` (those already linked are left
+    as they are). Returns the new links. Raises ``PermissionDenied`` or ``ValidationError``."""
+    if not can_link_indicators(user, outcome):
+        raise PermissionDenied
+    places = list(places)
+    if not places:
+        raise ValidationError({"places": _("Enter at least one place, like Camden")})
+    outside = [p for p in places if not place_in_mission(p, outcome.mission)]
+    if outside:
+        raise ValidationError(
+            {
+                "places": _("%(places)s is not one of the mission’s places: %(mission_places)s")
+                % {
+                    "places": ", ".join(p.display_name for p in outside),
+                    "mission_places": ", ".join(
+                        p.display_name for p in outcome.mission.places.all()
+                    ),
+                }
+            }
+        )
+    return link_places(outcome=outcome, indicator=indicator, places=places)
+
+
+@transaction.atomic
+def indicator_unlink(*, user: Any, link: IndicatorLink) -> None:
+    """Remove one place's link; the outcome stops being measured by the indicator when its last
+    place goes."""
+    if not can_link_indicators(user, link.outcome):
+        raise PermissionDenied
+    outcome, indicator = link.outcome, link.indicator
+    link.delete()
+    if not IndicatorLink.objects.filter(outcome=outcome, indicator=indicator).exists():
+        indicator.outcomes.remove(outcome)
+
+
+@transaction.atomic
+def indicator_unlink_all(*, user: Any, outcome: Outcome, indicator: Indicator) -> None:
+    """The indicator no longer measures the outcome anywhere (its place links and their
+    targets go too)."""
+    if not can_link_indicators(user, outcome):
+        raise PermissionDenied
+    IndicatorLink.objects.filter(outcome=outcome, indicator=indicator).delete()
+    indicator.outcomes.remove(outcome)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from mobilise.places.models import Place
 from mobilise.places.selectors import ancestors as place_ancestors
+from mobilise.places.selectors import find_place
 
 from . import access, selectors, services
 from .forms import ChooserForm, IndicatorFilterForm, TargetForm, series_choices
@@ -100,7 +101,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("place")
             .defer("place__boundary", "place__bbox")
         )
-        choices = [p for p, _n in place_data] + [t.place for t in target_places]
+        # One entry per place, though several outcomes may each have a target there.
+        choices = list(
+            dict.fromkeys([p for p, _n in place_data] + [t.place for t in target_places])
+        )
         kinds = {k: str(label).lower() for k, label in Place.Kind.choices}
         chooser_places = [
             (p.code, f"{p.display_name} ({kinds.get(p.kind, p.kind)})")
@@ -111,9 +115,14 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         by_code = {p.code: p for p in choices}
         place = by_code.get(requested)
         if place is None and requested:
-            # A place without data for this breakdown: still show it (empty), if it exists.
-            place = selectors.place_by_code(requested)
-            if place is not None:
+            # A place without data for this breakdown: still show it (empty), if it exists;
+            # a link may name it rather than give its code (?place=camden).
+            place = selectors.place_by_code(requested) or find_place(requested).place
+            if place is not None and place.code != requested:
+                form.data = form.data.copy()
+                form.data["place"] = place.code
+                place = by_code.get(place.code, place)
+            if place is not None and place.code not in by_code:
                 form.fields["place"].choices = [
                     (place.code, place.display_name),
                     *chooser_places,
@@ -127,11 +136,24 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     target = None
     status = None
     if series is not None and place is not None:
-        target = selectors.targets_queryset().filter(series=series, place=place).first()
+        target = selectors.place_target(series, place)
         if target is not None:
             status = selectors.assess_targets([target]).get(target.pk)
     chart = selectors.chart_data(history, target, status)
     can_set = place is not None and access.can_set_target(request.user, indicator, place)
+    # A target an outcome set (through its link) is changed on the outcome's own page, by its
+    # leads; the place's own target here.
+    target_outcome = None
+    change_target_url = ""
+    if target is not None and target.link_id is not None:
+        link = target.link
+        target_outcome = link.outcome
+        if access.can_link_indicators(request.user, target_outcome):
+            change_target_url = reverse(
+                "indicators:link_target",
+                args=[target_outcome.mission.slug, target_outcome.slug, link.pk],
+            )
+        can_set = False
     query = {"place": place.code} if place else {}
     if series is not None and not series.is_headline:
         query["series"] = series.key
@@ -154,6 +176,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             chart=chart,
             chart_data=json_script(chart.island(), "indicator-chart-data"),
             can_set_target=can_set,
+            target_outcome=target_outcome,
+            change_target_url=change_target_url,
             place_choices=form.fields["place"].choices,
             linked=selectors.linked_outcomes(indicator),
             query=urlencode(query),
@@ -375,7 +399,7 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
     place = _place_or_404(place_code)
     access.check_can_set_target(request.user, indicator, place)
     all_series, series = _target_series(indicator, request)
-    existing = selectors.targets_queryset().filter(series=series, place=place).first()
+    existing = selectors.targets_queryset().filter(series=series, place=place, link=None).first()
     history = selectors.series_history(series, place)
     lookup = {v.period: v.value for v in history}
     choices = series_choices(all_series, selectors.series_label)
@@ -432,6 +456,10 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
             form=form,
             history=history[-8:],
             decimals=selectors.decimals_for(v.value for v in history),
+            outcome=None,
+            cancel_url=reverse("indicators:detail", args=[indicator.code])
+            + "?"
+            + urlencode({"place": place.code}),
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -444,7 +472,7 @@ def target_delete(request: HttpRequest, code: str, place_code: str) -> HttpRespo
     place = _place_or_404(place_code)
     access.check_can_set_target(request.user, indicator, place)
     _all, series = _target_series(indicator, request)
-    target = selectors.targets_queryset().filter(series=series, place=place).first()
+    target = selectors.targets_queryset().filter(series=series, place=place, link=None).first()
     back = (
         reverse("indicators:detail", args=[indicator.code]) + "?" + urlencode({"place": place.code})
     )

@@ -76,7 +76,9 @@ def access_mission_for_edit(user: Any, slug: str) -> Mission:
 
 def _outcome_of(mission: Mission, outcome_slug: str) -> Outcome:
     try:
-        outcome = Outcome.objects.get(mission=mission, slug=outcome_slug)
+        outcome = Outcome.objects.select_related("parent__mission").get(
+            mission=mission, slug=outcome_slug
+        )
     except Outcome.DoesNotExist as exc:
         raise Http404 from exc
     outcome.mission = mission  # already checked; saves a query when the page links back to it

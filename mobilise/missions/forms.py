@@ -4,7 +4,6 @@ Error messages follow the GOV.UK pattern ("Enter …", "Select …") because the
 the inline message show them as they are.
 """
 
-import re
 from typing import Any
 
 from django import forms
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.places.forms import PlaceField, PlacesField
 from mobilise.places.models import Place
 
 from . import selectors
@@ -22,7 +22,6 @@ from .models import Mission, Outcome, TheoryOfChangeNode
 # Up to this many organisations a lead chooses with radios (GOV.UK's preference); beyond it, a
 # select keeps the page short (platform admins may choose any organisation).
 _MAX_OWNER_RADIOS = 8
-_ONS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 
 
 class MissionFilterForm(forms.Form):
@@ -59,62 +58,6 @@ class MissionFilterForm(forms.Form):
             data["place"] = data["place"].strip().upper()
             self.data = data
         super().full_clean()
-
-
-class PlacesField(forms.CharField):
-    """ONS codes separated by commas (or spaces or new lines), checked against the places table.
-
-    A text box rather than a multi-select: a multi-select of some 400 places needs Ctrl-click,
-    is hard to use with a screen reader or on a phone, and GOV.UK advises against it; checkboxes
-    for every place would fill several screens. Codes are exact where names repeat ("Newport")
-    or carry commas ("Bristol, City of"), and can be pasted from ONS lists. The form shows the
-    names back once saved.
-    """
-
-    default_error_messages = {
-        "format": _(
-            "‘%(code)s’ is not an ONS code. Codes are a letter then 8 digits, like E09000022"
-        ),
-        "unknown": _("There is no place with the ONS code %(codes)s"),
-    }
-
-    def to_python(self, value: Any) -> list[Place]:  # type: ignore[override]
-        text = super().to_python(value)
-        codes: list[str] = []
-        for part in re.split(r"[\s,;]+", text.upper()):
-            if part and part not in codes:
-                codes.append(part)
-        # Report every problem at once, so a long list is fixed in one go.
-        errors = [
-            ValidationError(self.error_messages["format"], code="format", params={"code": code})
-            for code in codes
-            if not _ONS_CODE.match(code)
-        ]
-        wellformed = [c for c in codes if _ONS_CODE.match(c)]
-        found = {
-            p.code: p for p in Place.objects.defer("boundary", "bbox").filter(code__in=wellformed)
-        }
-        missing = [c for c in wellformed if c not in found]
-        if missing:
-            errors.append(
-                ValidationError(
-                    self.error_messages["unknown"],
-                    code="unknown",
-                    params={"codes": ", ".join(missing)},
-                )
-            )
-        if errors:
-            raise ValidationError(errors)
-        return [found[c] for c in codes]
-
-    def validate(self, value: Any) -> None:
-        if self.required and not value:
-            raise ValidationError(self.error_messages["required"], code="required")
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return ", ".join(p.code if isinstance(p, Place) else str(p) for p in value)
-        return value
 
 
 class MissionForm(forms.Form):
@@ -170,9 +113,11 @@ class MissionForm(forms.Form):
         error_messages={"required": _("Select national or local")},
     )
     places = PlacesField(
-        label=_("Places (ONS codes)"),
+        label=_("Places"),
         required=False,
-        error_messages={"required": _("Enter the ONS code of at least one place")},
+        help_text=_(
+            "Needed for a local mission. One place per line, or separated by commas: a name, like Camden, or an ONS code, like E09000007"
+        ),
     )
     contributes_to = forms.ModelChoiceField(
         label=_("National mission it contributes to (optional)"),
@@ -239,6 +184,29 @@ class OutcomeForm(forms.Form):
         required=False,
         help_text=_("For example, 31 12 2035"),
     )
+
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        national = mission.contributes_to
+        if national is not None:
+            # Only a local mission that contributes to a national one: its outcomes are offered
+            # as the national outcome this one contributes to.
+            self.fields["parent"] = forms.ModelChoiceField(
+                label=_("National outcome it contributes to (optional)"),
+                help_text=_(
+                    "An outcome of ‘%(mission)s’, the national mission this mission contributes to"
+                )
+                % {"mission": national.title},
+                queryset=Outcome.objects.filter(mission=national).order_by("order", "id"),
+                required=False,
+                empty_label=_("None"),
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Select a national outcome from the list")},
+            )
+            self.fields["parent"].widget.choices = [
+                ("", _("None")),
+                *[(o.pk, o.title) for o in self.fields["parent"].queryset],
+            ]
 
     def clean_target_date(self) -> Any:
         value = self.cleaned_data.get("target_date")
@@ -337,3 +305,45 @@ class LinkForm(forms.Form):
                 k for k in TheoryOfChangeNode.Kind.values if k != TheoryOfChangeNode.Kind.ASSUMPTION
             ],
         )
+
+
+class AdoptForm(forms.Form):
+    """Adopting a national mission for a place: a local mission that contributes to it."""
+
+    place = PlaceField(
+        label=_("Place"),
+        help_text=_(
+            "Where your organisation will pursue the mission: a name, like Camden, or an ONS code, like E09000007"
+        ),
+        error_messages={"required": _("Enter the place, like Camden")},
+    )
+    title = forms.CharField(
+        label=_("Title of your local mission"),
+        max_length=150,
+        help_text=_("Left as it is, the place’s name is added, like ‘Clean energy in Camden’"),
+        error_messages={
+            "required": _("Enter a title"),
+            "max_length": _("Title must be 150 characters or fewer"),
+        },
+    )
+    statement = MissionForm.base_fields["statement"]
+    horizon_year = MissionForm.base_fields["horizon_year"]
+    owner = forms.ModelChoiceField(
+        label=_("Owning organisation"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Select the organisation that owns the mission"),
+            "invalid_choice": _("Select an organisation you belong to"),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owners = selectors.owner_choices_for(user, current=None)
+        self.fields["owner"].queryset = owners
+        if owners.count() <= _MAX_OWNER_RADIOS:
+            self.fields["owner"].widget = forms.RadioSelect()
+            self.fields["owner"].widget.choices = self.fields["owner"].choices
+        if owners.count() == 1:
+            self.initial.setdefault("owner", owners.get().pk)

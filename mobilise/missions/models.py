@@ -140,6 +140,16 @@ class Outcome(BaseModel):
     description = models.TextField(_("description"), blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A local mission's outcome contributes to an outcome of the national mission it contributes
+    # to ("halve transport emissions by 2035" to "clean power by 2030").
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("contributes to national outcome"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
 
     class Meta:
         ordering = ["mission", "order", "id"]
@@ -158,15 +168,22 @@ class Outcome(BaseModel):
         return reverse("missions:outcome_detail", args=[self.mission.slug, self.slug])
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.target_date is not None and not (
             Mission.HORIZON_MIN <= self.target_date.year <= Mission.HORIZON_MAX
         ):
-            raise ValidationError(
-                {
-                    "target_date": _("The target date must be between %(min)s and %(max)s")
-                    % {"min": Mission.HORIZON_MIN, "max": Mission.HORIZON_MAX}
-                }
-            )
+            errors["target_date"] = _("The target date must be between %(min)s and %(max)s") % {
+                "min": Mission.HORIZON_MIN,
+                "max": Mission.HORIZON_MAX,
+            }
+        if self.parent_id is not None and self.mission_id is not None:
+            national_id = self.mission.contributes_to_id
+            if national_id is None or self.parent.mission_id != national_id:
+                errors["parent"] = _(
+                    "Choose an outcome of the national mission this mission contributes to"
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class TheoryOfChangeNode(BaseModel):

@@ -60,7 +60,7 @@ def _check_places(scope: str, places: list[Place], errors: dict[str, list[str]])
     # A local mission is found through its places (the index's place filter), so it needs one.
     if scope == Mission.Scope.LOCAL and not places:
         errors.setdefault("places", []).append(
-            _("Enter the ONS code of at least one place for a local mission")
+            _("Enter at least one place for a local mission, like Camden")
         )
 
 
@@ -109,6 +109,37 @@ def mission_create(
     _save_with_unique_slug(mission, Mission.objects.all(), text=title, fallback="mission")
     mission.places.set(places)
     return mission
+
+
+@transaction.atomic
+def mission_adopt(
+    *,
+    user: Any,
+    national: Mission,
+    place: Place,
+    title: str,
+    statement: str,
+    horizon_year: int,
+    owner: Organisation,
+) -> Mission:
+    """A place adopts a national mission: a new local mission (a draft) for ``place`` that
+    contributes to ``national``. A title left as the national one gets the place's name."""
+    if national.scope != Mission.Scope.NATIONAL or not national.is_public:
+        raise ValidationError(_("Only a published national mission can be adopted"))
+    title = title.strip()
+    if title.casefold() == national.title.strip().casefold():
+        title = _("%(mission)s in %(place)s") % {"mission": national.title, "place": place.name}
+    return mission_create(
+        user=user,
+        title=title[:150],
+        statement=statement,
+        horizon_year=horizon_year,
+        owner=owner,
+        scope=Mission.Scope.LOCAL,
+        why_it_matters="",
+        places=[place],
+        contributes_to=national,
+    )
 
 
 @transaction.atomic
@@ -174,7 +205,12 @@ def _next_order(qs: QuerySet[Any]) -> int:
 
 @transaction.atomic
 def outcome_create(
-    *, mission: Mission, title: str, description: str = "", target_date: date | None = None
+    *,
+    mission: Mission,
+    title: str,
+    description: str = "",
+    target_date: date | None = None,
+    parent: Outcome | None = None,
 ) -> Outcome:
     taken = Outcome.objects.filter(mission=mission)
     outcome = Outcome(
@@ -182,6 +218,7 @@ def outcome_create(
         title=title,
         description=description,
         target_date=target_date,
+        parent=parent,
         order=_next_order(taken),
         slug=_unique_slug(title, taken, fallback="outcome"),
     )
@@ -192,12 +229,18 @@ def outcome_create(
 
 @transaction.atomic
 def outcome_update(
-    *, outcome: Outcome, title: str, description: str = "", target_date: date | None = None
+    *,
+    outcome: Outcome,
+    title: str,
+    description: str = "",
+    target_date: date | None = None,
+    parent: Outcome | None = None,
 ) -> Outcome:
     outcome = Outcome.objects.select_for_update().select_related("mission").get(pk=outcome.pk)
     outcome.title = title
     outcome.description = description
     outcome.target_date = target_date
+    outcome.parent = parent
     outcome.full_clean()
     outcome.save()
     return outcome

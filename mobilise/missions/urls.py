@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.mission_create, name="create"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.mission_edit, name="edit"),
+    path("<slug:slug>/adopt/", views.mission_adopt, name="adopt"),
     path("<slug:slug>/outcomes/new/", views.outcome_create, name="outcome_create"),
     path("<slug:slug>/outcomes/<slug:outcome_slug>/", views.outcome_detail, name="outcome_detail"),
     path("<slug:slug>/outcomes/<slug:outcome_slug>/edit/", views.outcome_edit, name="outcome_edit"),

@@ -20,6 +20,7 @@ from mobilise.core.text import paragraphs
 
 from . import access, selectors, services, toc_diagram
 from .forms import (
+    AdoptForm,
     LinkForm,
     MissionFilterForm,
     MissionForm,
@@ -142,6 +143,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "contributes_to": contributes_to,
             "can_edit": access.can_edit_mission(request.user, mission),
+            "can_adopt": mission.scope == Mission.Scope.NATIONAL
+            and mission.is_public
+            and access.can_create_mission(request.user),
             "extra_sections": mission_sections.render(request, mission),
             **_toc_context(mission, data.nodes, data.links),
         },
@@ -150,12 +154,16 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def outcome_detail(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResponse:
     outcome = access.access_outcome_for_view(request.user, slug, outcome_slug)
+    parent = outcome.parent
+    if parent is not None and not access.can_view_mission(request.user, parent.mission):
+        parent = None
     return _render(
         request,
         "missions/outcome_detail.html",
         {
             "mission": outcome.mission,
             "outcome": outcome,
+            "parent": parent,
             "steps": selectors.outcome_steps(outcome),
             "extra_sections": outcome_sections.render(request, outcome),
             "can_edit": access.can_edit_mission(request.user, outcome.mission),
@@ -214,6 +222,54 @@ def mission_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def mission_adopt(request: HttpRequest, slug: str) -> HttpResponse:
+    """A lead adopts a national mission for their place: a contributing local mission."""
+    national = access.access_mission_for_view(request.user, slug)
+    if national.scope != Mission.Scope.NATIONAL or not access.can_create_mission(request.user):
+        raise PermissionDenied
+    form = AdoptForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "title": national.title,
+            "statement": national.statement,
+            "horizon_year": national.horizon_year,
+        },
+    )
+    has_owner = form.fields["owner"].queryset.exists()
+    if request.method == "POST" and has_owner and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mission = services.mission_adopt(
+                user=request.user,
+                national=national,
+                place=data["place"],
+                title=data["title"],
+                statement=data["statement"],
+                horizon_year=data["horizon_year"],
+                owner=data["owner"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(place)s has adopted ‘%(national)s’. Your local mission is a draft: add its outcomes, then publish it."
+                )
+                % {"place": data["place"].display_name, "national": national.title},
+            )
+            return redirect(mission)
+    return _render(
+        request,
+        "missions/adopt_form.html",
+        {"form": form, "mission": national, "has_owner": has_owner},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def mission_edit(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_edit(request.user, slug)
     initial = {
@@ -254,6 +310,7 @@ def _outcome_fields(data: dict[str, Any]) -> dict[str, Any]:
         "title": data["title"],
         "description": data["description"],
         "target_date": data["target_date"],
+        "parent": data.get("parent"),
     }
 
 
@@ -261,7 +318,10 @@ def _outcome_fields(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_edit(request.user, slug)
-    form = OutcomeForm(request.POST or None)
+    initial = {}
+    if request.GET.get("parent", "").isdigit():
+        initial["parent"] = int(request.GET["parent"])
+    form = OutcomeForm(request.POST or None, mission=mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_create(mission=mission, **_outcome_fields(form.cleaned_data))
@@ -283,8 +343,9 @@ def outcome_edit(request: HttpRequest, slug: str, outcome_slug: str) -> HttpResp
         "title": outcome.title,
         "description": outcome.description,
         "target_date": outcome.target_date,
+        "parent": outcome.parent_id,
     }
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, mission=outcome.mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = services.outcome_update(outcome=outcome, **_outcome_fields(form.cleaned_data))

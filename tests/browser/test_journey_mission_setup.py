@@ -86,7 +86,7 @@ def test_sign_up_create_a_mission_and_see_it_in_public(live_server, page, axe, c
     page.get_by_label("Mission statement").fill("Halve transport emissions in Camden by 2035.")
     page.get_by_label("Horizon year").fill("2035")
     page.get_by_label("Local").check()
-    page.get_by_label("Places (ONS codes)").fill("E09000007")
+    page.get_by_label("Places").fill("Camden")
     page.get_by_role("button", name="Create mission").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Clean air in Camden"

@@ -15,10 +15,25 @@ The rule (``ProgressAssessor``'s hyperparameters in brackets), applied in this o
    * **on track** if the projected value meets the target *and* the latest value is on the
      right side of the trajectory, allowing ``tolerance`` [0.1] of the planned change
      ``|target - baseline|`` or ``abs_tolerance`` [0] in the indicator's units, whichever is
-     larger;
+     larger — *and* the judgement is sure:
+   * **uncertain** instead of on track when it is not: the prediction interval at the target
+     year spans both meeting and missing the target (its worse end misses), or the latest
+     years are unusual (below);
    * **off track** if the whole interval misses the target: even its better end falls short;
    * **at risk** otherwise: the central projection misses but the target is within the
      interval, or the projection meets it while the latest value is behind the trajectory.
+
+Projections and their intervals are clipped to the indicator's natural ``bounds`` (no negative
+emissions, no percentage over 100) before they are compared with the target.
+
+**Unusual latest years**, a simple rule: a year is *unusual* when its value lies outside the
+``unusual_interval`` [0.99] prediction range of the straight line fitted to the other fitted
+years (at least 3 of them), and further than ``unusual_share`` [0.02] of that line's value from
+it. Two years are checked: the latest, and any year in ``break_years`` [(2020,): the pandemic
+year, when travel, emissions and much else dropped and recovered]. A flagged year is named in
+the explanation and keeps an assessment that would be on track at **uncertain**: a straight line
+through a lockdown year says little about 2035. (The trend is still fitted to every year: the
+rule informs, it does not drop data.)
 
 Every assessment carries a one-sentence ``explanation``, e.g. "Latest 38.1 in 2022 is 2.3 above
 the trajectory value of 35.8, behind the trajectory; projected 31.0 ± 4.2 in 2030 against a
@@ -38,6 +53,7 @@ from numpy.typing import ArrayLike, NDArray
 from mobilise.engines._validation import check_positive
 
 from . import _text
+from ._kernels import FITTERS
 from .periods import date_to_year, format_year
 from .plan import Trajectory, interpolate_points, stack_points
 from .projection import (
@@ -47,6 +63,7 @@ from .projection import (
     check_hyperparameters,
     prepare_series,
     prepare_table,
+    window_mask,
 )
 from .status import Polarity, Status
 
@@ -66,6 +83,8 @@ class Reason(IntEnum):
     BEHIND_TRAJECTORY = 7  # projection meets the target but the latest value is behind
     OFF_TRACK = 8
     SHORT_SPAN = 9  # the projection would reach too far beyond the span of the data
+    UNCERTAIN = 10  # the projection meets the target, but its interval also misses it
+    UNUSUAL = 11  # the projection meets the target, but rests on an unusual latest or break year
 
 
 _STATUS_OF_REASON = {
@@ -79,6 +98,8 @@ _STATUS_OF_REASON = {
     Reason.BEHIND_TRAJECTORY: Status.AT_RISK,
     Reason.OFF_TRACK: Status.OFF_TRACK,
     Reason.SHORT_SPAN: Status.INSUFFICIENT_DATA,
+    Reason.UNCERTAIN: Status.UNCERTAIN,
+    Reason.UNUSUAL: Status.UNCERTAIN,
 }
 # Reason values run 0, 1, 2, … in declaration order, so a reason code indexes this array.
 _STATUS_BY_CODE = np.array([_STATUS_OF_REASON[r].value for r in Reason])
@@ -113,6 +134,8 @@ class Assessment:
     tolerance: float
     n_points: int
     notes: tuple[str, ...] = ()
+    # Years whose values are unusual against the trend of the others (see the module docstring).
+    unusual_years: tuple[float, ...] = ()
 
     @property
     def latest(self) -> tuple[float, float] | None:
@@ -159,6 +182,13 @@ class ProgressAssessor:
         more than this many times the span of the fitted years beyond the latest observation.
         Four points from 2018 to 2021 (a span of 3) projected to 2030 (9 years on) is a ratio
         of 3. Default None (off), the rule as specified; 2 is a reasonable setting.
+    unusual_interval : float
+        A year is unusual when outside this prediction range of the other years' trend.
+        Default 0.99.
+    unusual_share : float
+        ...and further than this share of the trend's value from it. Default 0.02.
+    break_years : tuple of int
+        Years known to break series (checked as well as the latest). Default (2020,).
 
     The rule these feed is in this module's docstring. The assessor learns nothing, so it has
     no ``fit``: it is a rule with settings, applied by ``assess`` (one series) and
@@ -175,6 +205,9 @@ class ProgressAssessor:
         abs_tolerance: float = 0.0,
         max_age_years: float | None = 4.0,
         max_extrapolation: float | None = None,
+        unusual_interval: float = 0.99,
+        unusual_share: float = 0.02,
+        break_years: tuple[int, ...] = (2020,),
     ) -> None:
         self.model = model
         self.interval = interval
@@ -184,6 +217,9 @@ class ProgressAssessor:
         self.abs_tolerance = abs_tolerance
         self.max_age_years = max_age_years
         self.max_extrapolation = max_extrapolation
+        self.unusual_interval = unusual_interval
+        self.unusual_share = unusual_share
+        self.break_years = break_years
 
     def _check(self) -> None:
         check_hyperparameters(self.model, self.interval, self.min_points, self.recent_years)
@@ -193,6 +229,11 @@ class ProgressAssessor:
             check_positive(self.max_age_years, name="max_age_years")
         if self.max_extrapolation is not None:
             check_positive(self.max_extrapolation, name="max_extrapolation")
+        if not 0 < self.unusual_interval < 1:
+            raise ValueError(
+                f"unusual_interval must be between 0 and 1, got {self.unusual_interval}."
+            )
+        check_positive(self.unusual_share, name="unusual_share", allow_zero=True)
 
     def assess(
         self,
@@ -339,6 +380,17 @@ class ProgressAssessor:
                 else target_year - latest_year > self.max_extrapolation * span
             )
 
+            worse_end = np.where(signs > 0, projected[1], projected[2])
+            interval_misses_too = signs * (worse_end - target_value) < 0
+        used = window_mask(x, mask, self.recent_years)
+        unusual_latest = self._unusual(x, y, used, x == latest_year[:, None])
+        unusual_break = np.zeros(x.shape, dtype=bool)
+        for year in self.break_years:
+            in_year = used & (x >= year) & (x < year + 1) & (x != latest_year[:, None])
+            unusual_break |= in_year & self._unusual(x, y, used, in_year)[:, None]
+        unusual = (unusual_latest[:, None] & (x == latest_year[:, None]) & used) | unusual_break
+        any_unusual = unusual.any(axis=1)
+
         # np.select takes the first condition that holds, so the order is the rule's order.
         reason = np.select(
             [
@@ -348,6 +400,8 @@ class ProgressAssessor:
                 stale,
                 ~projector.sufficient_,
                 too_far,
+                meets & on_side & interval_misses_too,
+                meets & on_side & any_unusual,
                 meets & on_side,
                 whole_interval_misses,
                 ~meets,
@@ -359,12 +413,15 @@ class ProgressAssessor:
                 Reason.STALE,
                 Reason.TOO_FEW,
                 Reason.SHORT_SPAN,
+                Reason.UNCERTAIN,
+                Reason.UNUSUAL,
                 Reason.ON_TRACK,
                 Reason.OFF_TRACK,
                 Reason.PROJECTION_MISSES,
             ],
             default=Reason.BEHIND_TRAJECTORY,
         ).astype(np.int8)
+        unusual_years = [tuple(x[i, unusual[i]].tolist()) for i in range(n)]
 
         if decimals is None:
             scale = np.nanmax(
@@ -402,7 +459,35 @@ class ProgressAssessor:
             max_extrapolation=self.max_extrapolation,
             now=today,
             labels=None if labels is None else tuple(labels),
+            unusual_years=tuple(unusual_years),
+            unusual_interval=self.unusual_interval,
         )
+
+    def _unusual(
+        self,
+        x: FloatArray,
+        y: FloatArray,
+        used: NDArray[np.bool_],
+        point: NDArray[np.bool_],
+    ) -> NDArray[np.bool_]:
+        """Per row: is the one fitted year marked in ``point`` unusual against the trend of the
+        row's other fitted years? False where there is no such year or fewer than 3 others."""
+        point = point & used
+        has_point = point.sum(axis=1) == 1
+        others = used & ~point
+        fit = FITTERS[self.model](x, y, others)
+        at = np.where(point, x, 0.0).sum(axis=1)
+        value = np.where(point, y, 0.0).sum(axis=1)
+        centre, half = fit.predict(at, self.unusual_interval)
+        with np.errstate(invalid="ignore"):
+            off = np.abs(value - centre)
+            result = (
+                has_point
+                & (fit.n >= 3)
+                & (off > half)
+                & (off > self.unusual_share * np.abs(centre))
+            )
+        return np.where(np.isnan(off), False, result)
 
 
 def assess(
@@ -546,6 +631,8 @@ class BatchAssessment:
     max_extrapolation: float | None
     now: float
     labels: tuple[str, ...] | None = None
+    unusual_years: tuple[tuple[float, ...], ...] = ()
+    unusual_interval: float = 0.99
 
     def __len__(self) -> int:
         return len(self.status)
@@ -560,7 +647,10 @@ class BatchAssessment:
         return {s: int((self.status == s.value).sum()) for s in Status}
 
     def explanations(self) -> list[str]:
-        return [_explain(self, _Row._make(values)) for values in zip(*self._columns, strict=True)]
+        return [
+            _explain(self, _Row._make(values), i)
+            for i, values in enumerate(zip(*self._columns, strict=True))
+        ]
 
     @cached_property
     def _range_name(self) -> str:
@@ -592,7 +682,7 @@ class BatchAssessment:
         )
         return Assessment(
             status=Status(r.status),
-            explanation=_explain(self, r),
+            explanation=_explain(self, r, row),
             reason=Reason(r.reason),
             polarity=Polarity(r.polarity),
             target_year=r.target_year,
@@ -605,6 +695,7 @@ class BatchAssessment:
             tolerance=r.tolerance,
             n_points=r.n_points,
             notes=notes,
+            unusual_years=self.unusual_years[row] if self.unusual_years else (),
         )
 
 
@@ -612,8 +703,25 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _explain(batch: BatchAssessment, r: _Row) -> str:
-    """The one-sentence explanation of one row of a batch."""
+def _explain(batch: BatchAssessment, r: _Row, row: int) -> str:
+    """The explanation of one row of a batch: one sentence, and one more when years are unusual."""
+    text = _explain_status(batch, r)
+    unusual = batch.unusual_years[row] if batch.unusual_years else ()
+    if unusual and r.reason not in (Reason.NO_DATA, Reason.TOO_FEW, Reason.STALE):
+        years = " and ".join(format_year(y) for y in unusual)
+        verb = "is" if len(unusual) == 1 else "are"
+        text += (
+            f" {years} {verb} unusual against the trend of the other years"
+            f" (outside its {_text.percent(batch.unusual_interval)} range)"
+        )
+        if any(2020 <= y < 2021 for y in unusual):
+            text += ", as in the 2020 pandemic"
+        text += ", so the projection is less reliable than its range suggests."
+    return text
+
+
+def _explain_status(batch: BatchAssessment, r: _Row) -> str:
+    """The one-sentence explanation of one row's status."""
     reason = r.reason
     if reason == Reason.NO_DATA:
         return "No observations yet, so progress cannot be assessed."
@@ -687,6 +795,13 @@ def _explain(batch: BatchAssessment, r: _Row) -> str:
     projected += f" against a target of {target}"
     if reason == Reason.ON_TRACK:
         ending = ", which the trend meets"
+    elif reason == Reason.UNCERTAIN:
+        ending = (
+            f": the trend meets the target, but {range_name} also includes values that miss it,"
+            " so it is uncertain"
+        )
+    elif reason == Reason.UNUSUAL:
+        ending = ": the trend meets the target, but rests on unusual years, so it is uncertain"
     elif reason == Reason.BEHIND_TRAJECTORY:
         ending = ": the trend meets the target but the latest value is behind the trajectory"
     elif reason == Reason.PROJECTION_MISSES:

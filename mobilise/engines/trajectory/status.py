@@ -35,6 +35,9 @@ class Status(StrEnum):
     """
 
     ON_TRACK = "on_track"
+    # The trend meets the target, but not surely: the prediction interval also reaches values
+    # that miss it, or the latest value is unusual against the trend (see ``assessment``).
+    UNCERTAIN = "uncertain"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     INSUFFICIENT_DATA = "insufficient_data"
@@ -46,7 +49,7 @@ class Status(StrEnum):
 
 
 # Worst first: the order in which a roll-up picks, and in which its counts are listed.
-_SEVERITY = (Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK)
+_SEVERITY = (Status.OFF_TRACK, Status.AT_RISK, Status.UNCERTAIN, Status.ON_TRACK)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def roll_up(
     ``Assessment``, or a ``RollUp`` when rolling outcomes up to a mission).
 
     Rule, worst-of: the result is the worst status among the items that could be assessed
-    (off track, then at risk, then on track). Insufficient data is left out of that choice,
+    (off track, then at risk, then uncertain, then on track). Insufficient data is left out of that choice,
     since a gap in the data is not evidence of failure, but the result is itself insufficient
     data when nothing could be assessed, or when the share assessed is below
     ``min_assessed_share`` (default 0: any one assessed item gives a status). Worst-of makes one

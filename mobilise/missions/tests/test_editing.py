@@ -79,9 +79,9 @@ def test_slugs_are_unique_and_never_clash_with_new(client, lead, owner, places):
         ({"horizon_year": "1800"}, ["Enter a horizon year between 2000 and 2100"]),
         ({"horizon_year": "soon"}, ["Horizon year must be a year"]),
         ({"statement": ""}, ["Enter a mission statement"]),
-        ({"places": "E09000022, X123"}, ["‘X123’ is not an ONS code"]),
-        ({"places": "E09999999"}, ["There is no place with the ONS code E09999999"]),
-        ({"places": ""}, ["Enter the ONS code of at least one place for a local mission"]),
+        ({"places": "E09000022, Narnia"}, ["There is no place called ‘Narnia’"]),
+        ({"places": "E09999999"}, ["There is no place called ‘E09999999’"]),
+        ({"places": ""}, ["Enter at least one place for a local mission"]),
         ({"scope": ""}, ["Select national or local"]),
     ],
 )
@@ -154,7 +154,7 @@ def test_lead_edits_and_publishes_a_mission(client, lead, owner, places):
     mission.places.set([places["lambeth"]])
     client.force_login(lead)
     html = client.get(f"/missions/{mission.slug}/edit/").content.decode()
-    assert 'value="E09000022"' in html  # current places shown as codes
+    assert "Lambeth (E09000022)" in html  # current places shown by name and code
     response = client.post(
         f"/missions/{mission.slug}/edit/",
         {**_mission_data(owner, title="Cleaner air", places="E09000028"), "status": "active"},
@@ -553,3 +553,14 @@ def test_lead_of_two_organisations_can_hand_a_mission_to_the_other(client, owner
     assert response.status_code == 302
     mission.refresh_from_db()
     assert mission.owner == second
+
+
+def test_a_lead_types_places_by_name(client, lead, owner, places):
+    """Places were ONS codes only: "Lambeth" was refused."""
+    client.force_login(lead)
+    response = client.post(CREATE, _mission_data(owner, places="lambeth, Southwark Council"))
+    assert response.status_code == 302
+    mission = Mission.objects.get()
+    assert set(mission.places.values_list("name", flat=True)) == {"Lambeth", "Southwark"}
+    html = client.get(f"/missions/{mission.slug}/edit/").content.decode()
+    assert "Lambeth (E09000022)" in html

@@ -304,9 +304,15 @@ def test_milestones_shape_the_trajectory_value():
 def test_theil_sen_model_is_available():
     values = line(-2.2).copy()
     values[5] += 15  # a one-off spike
-    robust = assess(YEARS, values, PLAN, LOWER, now=2023, model="theil_sen")
+    robust = assess(YEARS, values, PLAN, LOWER, now=2023, model="theil_sen", break_years=())
     assert robust.projection.value == pytest.approx(17.0)
-    assert robust.status is Status.ON_TRACK
+    # The trend meets the target of 20, but the spike widens the range past it.
+    assert robust.projection.upper > 20
+    assert robust.status is Status.UNCERTAIN and robust.unusual_years == ()
+    # The spike is in 2020, which is checked as a known break year.
+    flagged = assess(YEARS, values, PLAN, LOWER, now=2023, model="theil_sen")
+    assert flagged.status is Status.UNCERTAIN and flagged.unusual_years == (2020.0,)
+    assert "2020 is unusual" in flagged.explanation
 
 
 @pytest.mark.parametrize(
@@ -345,4 +351,7 @@ def test_assessor_stores_hyperparameters_only():
         "abs_tolerance": 0.0,
         "max_age_years": None,
         "max_extrapolation": None,
+        "unusual_interval": 0.99,
+        "unusual_share": 0.02,
+        "break_years": (2020,),
     }

@@ -66,6 +66,10 @@ def test_batch_assessment_equals_one_at_a_time(model):
     values[12, :-3], values[12, -3:] = np.nan, [30.0, 29.0, 28.5]  # 2020-22: too short a span
     plans[13] = Trajectory((2012, 40.0), (2030, 20.0), [(2020, 30.0)])
     values[13] = 50 - 3 * (years - 2016)  # 32 in 2022, 4 behind the path, falling fast
+    polarity[14] = "lower_is_better"
+    plans[14] = Trajectory((2012, 40.0), (2030, 30.0))
+    values[14] = 40 - (years - 2012)  # a straight fall well past the target...
+    values[14, years == 2020] -= 3  # ...with a dip in 2020: on course, but unusual
     labels = [str(int(y)) for y in years]
     assessor = ProgressAssessor(model=model, max_extrapolation=3)
     batch = assessor.assess_many(

@@ -25,7 +25,7 @@ def test_worst_of_the_assessed(statuses, expected):
 
 def test_counts_and_sentence():
     result = roll_up(["on_track", "at_risk", "insufficient_data", "on_track", "off_track"])
-    assert result.counts == {OFF: 1, RISK: 1, ON: 2, NONE: 1}
+    assert result.counts == {OFF: 1, RISK: 1, Status.UNCERTAIN: 0, ON: 2, NONE: 1}
     assert result.total == 5 and result.assessed == 4
     assert result.explanation == (
         "5 indicators: 1 off track, 1 at risk, 2 on track and 1 with insufficient data; "
