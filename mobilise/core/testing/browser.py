@@ -140,3 +140,16 @@ def assert_accessible(page) -> None:
 @pytest.fixture
 def axe(live_settings):
     return assert_accessible
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """With MOBILISE_SHOTS=DIR, a browser test leaves a picture of the page it ended on in DIR
+    (named after the test), so a person can look at where each journey ends."""
+    yield
+    folder = os.environ.get("MOBILISE_SHOTS")
+    page = item.funcargs.get("page") if folder else None
+    if page is not None and not page.is_closed():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", item.name)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

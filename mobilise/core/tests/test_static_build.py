@@ -8,7 +8,6 @@ to images/layers.png and friends, which the build must copy beside main.css.
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 DIST = Path(settings.BASE_DIR) / "static" / "dist"
