@@ -23,3 +23,4 @@ class CoalitionConfig(AppConfig):
         mission_evidence.register("coalition", evidence.mission_evidence, order=20)
         waiting_for_you.register("coalition-lead", waiting.for_lead, order=20)
         waiting_for_you.register("coalition-matches", waiting.for_sides, order=21)
+        waiting_for_you.register("coalition-attendance", waiting.for_organisers, order=22)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from mobilise.coalition import access, selectors, services
@@ -271,8 +272,10 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     event.add("uid", f"mobilise-session-{session.pk}@{host}")
     event.add("dtstamp", timezone.now())
     event.add("last-modified", session.updated_at)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
+    # In the site's time zone (Europe/London), with its VTIMEZONE, so a calendar shows the time
+    # the organiser set, summer or winter; calendars keep whole seconds.
+    event.add("dtstart", timezone.localtime(session.starts_at).replace(microsecond=0))
+    event.add("dtend", timezone.localtime(session.ends_at).replace(microsecond=0))
     event.add("summary", _("Volunteering: %(role)s") % {"role": opportunity.role})
     event.add("location", opportunity.location)
     url = request.build_absolute_uri(session.get_absolute_url())
@@ -281,6 +284,7 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     )
     event.add("url", url)
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="volunteering-{session.pk}.ics"'
     return response
@@ -386,7 +390,13 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(
-                request, _("Attendance saved for %(count)s volunteers") % {"count": count}
+                request,
+                ngettext(
+                    "Attendance saved for %(count)s volunteer",
+                    "Attendance saved for %(count)s volunteers",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("coalition:session_attendance", session.pk)
     return _render(
