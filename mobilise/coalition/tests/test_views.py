@@ -114,6 +114,26 @@ def test_the_mission_page_shows_the_dashboard_and_the_place_page_its_figures(
     assert "Mobilising for" not in client.get("/places/E08000003/").content.decode()
 
 
+def test_a_resident_finds_volunteering_from_the_mission_and_place_pages(
+    client, mission, council, places
+):
+    assert (
+        "Volunteer for this mission" not in client.get(mission.get_absolute_url()).content.decode()
+    )
+    opportunity = OpportunityFactory(
+        mission=mission, organisation=council, place=places["camden"], role="Litter pick"
+    )
+    SessionFactory(opportunity=opportunity)
+    html = client.get(mission.get_absolute_url()).content.decode()
+    assert (
+        'href="/coalition/missions/clean-air/#volunteering">Volunteer for this mission</a>' in html
+    )
+    assert 'id="volunteering"' in client.get("/coalition/missions/clean-air/").content.decode()
+    assert "Litter pick" in client.get("/coalition/missions/clean-air/").content.decode()
+    place_html = client.get("/places/E09000007/").content.decode()
+    assert 'href="/coalition/volunteering/?near=E09000007">Volunteer near Camden</a>' in place_html
+
+
 # --- joining -------------------------------------------------------------------------------------
 
 
