@@ -588,8 +588,13 @@ def test_the_organiser_is_asked_for_attendance_and_the_hours_count(
     assert re.search(
         r'mobilise-figure__number">3\.5</span>\s*<span[^>]*>volunteer hours given by 1 people', html
     )
+    # The resident finds their hours from their account page.
     client.force_login(resident)
-    assert "Record who came" not in client.get("/account/dashboard/").content.decode()
+    home = client.get("/account/dashboard/").content.decode()
+    assert "Record who came" not in home
+    assert 'href="/coalition/mine/">Your pledges, offers and volunteering</a>' in home
+    mine = client.get("/coalition/mine/").content.decode()
+    assert re.search(r'mobilise-figure__number">3\.5</span><span[^>]*>hours you have given', mine)
 
 
 def test_a_bad_session_writes_nothing(client, opportunity, lead):
