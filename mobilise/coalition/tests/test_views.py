@@ -586,7 +586,7 @@ def test_the_organiser_is_asked_for_attendance_and_the_hours_count(
     assert "Record who came" not in client.get("/account/dashboard/").content.decode()
     html = client.get(f"/coalition/missions/{mission.slug}/dashboard/").content.decode()
     assert re.search(
-        r'mobilise-figure__number">3\.5</span>\s*<span[^>]*>volunteer hours given by 1 people', html
+        r'mobilise-figure__number">3\.5</span>\s*<span[^>]*>volunteer hours given by 1 person', html
     )
     # The resident finds their hours from their account page.
     client.force_login(resident)
