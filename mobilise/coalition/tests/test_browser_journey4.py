@@ -134,7 +134,7 @@ def test_journey_4_sign_up_add_to_calendar_attend_and_the_hours_count(
     (message,) = mail.outbox
     assert message.to == [resident.email]
     assert message.subject == "You are volunteering: Litter-pick volunteer"
-    assert "10:00–13:00" in message.body
+    assert "10am to 1pm" in message.body
     link = re.search(r"Add it to your calendar: (\S+)", message.body).group(1)
     again = icalendar.Calendar.from_ical(page.request.get(link).body())
     assert str(again.walk("VEVENT")[0]["UID"]) == str(event["UID"])

@@ -3,6 +3,7 @@ e-mails; attendance and hours; bad input refused with nothing written."""
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -151,6 +152,22 @@ def test_the_confirmation_e_mail(session, django_capture_on_commit_callbacks):
     assert f"https://mobilise.example/coalition/sessions/{session.pk}/calendar.ics" in message.body
     assert "Talacre Community Centre" in message.body
     assert "&amp;" not in message.body and "&#" not in message.body  # plain text, not HTML-escaped
+
+
+def test_the_confirmation_e_mail_gives_the_time_in_london_as_the_pages_do(
+    opportunity, django_capture_on_commit_callbacks
+):
+    starts = dt.datetime(
+        timezone.localdate().year + 1, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/London")
+    )
+    session = SessionFactory(
+        opportunity=opportunity, starts_at=starts, ends_at=starts + dt.timedelta(hours=3.5)
+    )
+    (a,) = _people(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup_create(session=session, person=a)
+    (message,) = mail.outbox
+    assert f"{starts:%A} 15 July {starts.year}, 10am to 1:30pm" in message.body
 
 
 def test_the_waiting_list_e_mail(session, django_capture_on_commit_callbacks):
