@@ -597,6 +597,63 @@ def test_the_organiser_is_asked_for_attendance_and_the_hours_count(
     assert re.search(r'mobilise-figure__number">3\.5</span><span[^>]*>hours you have given', mine)
 
 
+@pytest.mark.parametrize(
+    "typed, hours",
+    [
+        ("3.5", "3.5"),
+        ("3.5 hours", "3.5"),
+        ("3 hrs", "3"),
+        ("3½", "3.5"),
+        ("3:30", "3.5"),
+        ("2h", "2"),
+    ],
+)
+def test_hours_are_taken_as_organisers_type_them(client, opportunity, lead, resident, typed, hours):
+    starts = timezone.now() - dt.timedelta(hours=5)
+    session = SessionFactory(
+        opportunity=opportunity,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=4),
+        confirmed_count=1,
+    )
+    sign_up = SignUpFactory(session=session, person=resident)
+    client.force_login(lead)
+    response = client.post(
+        f"/coalition/sessions/{session.pk}/attendance/",
+        {f"attended_{sign_up.pk}": "yes", f"hours_{sign_up.pk}": typed},
+    )
+    assert response.status_code == 302
+    sign_up.refresh_from_db()
+    assert sign_up.hours == Decimal(hours)
+
+
+def test_hours_without_saying_whether_they_came_are_not_lost(client, opportunity, lead, resident):
+    starts = timezone.now() - dt.timedelta(hours=5)
+    session = SessionFactory(
+        opportunity=opportunity,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+        confirmed_count=1,
+    )
+    sign_up = SignUpFactory(session=session, person=resident)
+    client.force_login(lead)
+    url = f"/coalition/sessions/{session.pk}/attendance/"
+    response = client.post(url, {f"attended_{sign_up.pk}": "", f"hours_{sign_up.pk}": "3.5"})
+    _assert_form_error(response, "Say whether Jo Resident came, to record their hours")
+    assert 'value="3.5"' in response.content.decode()  # what was typed stays
+    _assert_form_error(
+        client.post(url, {f"attended_{sign_up.pk}": "yes", f"hours_{sign_up.pk}": "three"}),
+        "Enter the hours Jo Resident gave as a number, like 3 or 2.5",
+    )
+    sign_up.refresh_from_db()
+    assert sign_up.attended is None and sign_up.hours is None
+    # Leaving the session's length as it was, with no answer, records nothing and asks nothing.
+    assert (
+        client.post(url, {f"attended_{sign_up.pk}": "", f"hours_{sign_up.pk}": "3"}).status_code
+        == 302
+    )
+
+
 def test_a_bad_session_writes_nothing(client, opportunity, lead):
     client.force_login(lead)
     day = timezone.localdate() + dt.timedelta(days=7)
