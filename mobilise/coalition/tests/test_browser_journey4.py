@@ -2,8 +2,8 @@
 
 Jo, a Camden resident, goes from the Camden page and the clean-air mission's page to a litter-pick
 run by Kentish Town Traders, signs up for a session, and adds it to her calendar from the
-confirmation: the .ics file parses, in London time, and the link in her confirmation e-mail gives
-the same event (the same UID). After the session, Sam – the traders' admin, who organises it –
+confirmation: the .ics file parses, in London time, and her confirmation e-mail carries the same
+event (the same UID), attached and linked. After the session, Sam – the traders' admin, who organises it –
 finds it waiting for him on his account page and records that Jo came and stayed for 3.5 hours.
 Jo sees the hours on her own page, and the mission's dashboard counts them.
 """
@@ -135,6 +135,11 @@ def test_journey_4_sign_up_add_to_calendar_attend_and_the_hours_count(
     assert message.to == [resident.email]
     assert message.subject == "You are volunteering: Litter-pick volunteer"
     assert "10am to 1pm" in message.body
+    ((name, attached, _type),) = message.attachments
+    assert name == f"volunteering-{session.pk}.ics"
+    (invite,) = icalendar.Calendar.from_ical(attached).walk("VEVENT")
+    assert str(invite["UID"]) == str(event["UID"])
+    assert invite.decoded("DTSTART") == starts
     link = re.search(r"Add it to your calendar: (\S+)", message.body).group(1)
     again = icalendar.Calendar.from_ical(page.request.get(link).body())
     assert str(again.walk("VEVENT")[0]["UID"]) == str(event["UID"])

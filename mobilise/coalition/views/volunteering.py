@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from mobilise.coalition import access, selectors, services
+from mobilise.coalition import access, calendar, selectors, services
 from mobilise.coalition.forms import (
     AttendanceForm,
     NearForm,
@@ -262,31 +261,13 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     """The session as an iCalendar file. Its UID never changes, so calendars update the one event
     when the file is downloaded again after the session moves."""
     session = access.access_session_for_view(request.user, session_id)
-    opportunity = session.opportunity
-    host = request.get_host().split(":")[0] or "mobilise"
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Mobilise//Volunteering//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"mobilise-session-{session.pk}@{host}")
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", session.updated_at)
-    # In the site's time zone (Europe/London), with its VTIMEZONE, so a calendar shows the time
-    # the organiser set, summer or winter; calendars keep whole seconds.
-    event.add("dtstart", timezone.localtime(session.starts_at).replace(microsecond=0))
-    event.add("dtend", timezone.localtime(session.ends_at).replace(microsecond=0))
-    event.add("summary", _("Volunteering: %(role)s") % {"role": opportunity.role})
-    event.add("location", opportunity.location)
-    url = request.build_absolute_uri(session.get_absolute_url())
-    event.add(
-        "description", f"{opportunity.organisation.name}\n\n{opportunity.description}\n\n{url}"
+    ics = calendar.session_calendar(
+        session,
+        host=request.get_host().split(":")[0],
+        url=request.build_absolute_uri(session.get_absolute_url()),
     )
-    event.add("url", url)
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="volunteering-{session.pk}.ics"'
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{calendar.file_name(session)}"'
     return response
 
 
