@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
-from mobilise.core.sections import waiting_for_you
+from mobilise.core.sections import waiting_for_you, your_pages
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
@@ -207,6 +207,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "memberships": selectors.user_membership_list(user),
             # What waits for the person, from every app that registered (core.sections).
             "waiting": waiting_for_you.collect(user),
+            "your_pages": your_pages.collect(user),
             "admin_role": Membership.Role.ADMIN,
         },
     )

@@ -14,6 +14,7 @@ class CoalitionConfig(AppConfig):
             mission_sections,
             place_sections,
             waiting_for_you,
+            your_pages,
         )
 
         from . import evidence, sections, waiting
@@ -23,3 +24,5 @@ class CoalitionConfig(AppConfig):
         mission_evidence.register("coalition", evidence.mission_evidence, order=20)
         waiting_for_you.register("coalition-lead", waiting.for_lead, order=20)
         waiting_for_you.register("coalition-matches", waiting.for_sides, order=21)
+        waiting_for_you.register("coalition-attendance", waiting.for_organisers, order=22)
+        your_pages.register("coalition", sections.your_pages, order=20)

@@ -8,6 +8,7 @@ the e-mail (``https://mobilise.example``), or is empty in tests and scripts, giv
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,18 +18,27 @@ from django.utils.translation import gettext as _
 
 from mobilise.core.tasks import send_email
 
+from . import calendar
+
 logger = logging.getLogger(__name__)
 
 REMINDER_BEFORE = timedelta(days=1)
 
 
-def _send(*, to: str | None, subject: str, template: str, context: dict[str, Any]) -> None:
+def _send(
+    *,
+    to: str | None,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
     if not to:
         return
     body = render_to_string(f"coalition/email/{template}.txt", context)
 
     def enqueue() -> None:
-        send_email.enqueue(subject=subject, body=body, to=[to])
+        send_email.enqueue(subject=subject, body=body, to=[to], attachments=attachments or [])
 
     transaction.on_commit(enqueue)
 
@@ -45,6 +55,17 @@ def _session_context(sign_up: Any, base_url: str) -> dict[str, Any]:
     }
 
 
+def _calendar_attachment(sign_up: Any, base_url: str) -> list[tuple[str, str, str]]:
+    """The session's calendar file, the same event (UID) as the page's download on this site."""
+    session = sign_up.session
+    ics = calendar.session_calendar(
+        session,
+        host=urlsplit(base_url).hostname or "",
+        url=base_url + session.get_absolute_url(),
+    )
+    return [(calendar.file_name(session), ics.decode(), "text/calendar")]
+
+
 def signed_up(sign_up: Any, *, base_url: str) -> None:
     confirmed = sign_up.status == sign_up.Status.CONFIRMED
     _send(
@@ -57,6 +78,7 @@ def signed_up(sign_up: Any, *, base_url: str) -> None:
         % {"role": sign_up.session.opportunity.role},
         template="signed_up",
         context={**_session_context(sign_up, base_url), "confirmed": confirmed},
+        attachments=_calendar_attachment(sign_up, base_url) if confirmed else None,
     )
     if confirmed:
         schedule_reminder(sign_up, base_url=base_url)
@@ -68,6 +90,7 @@ def promoted(sign_up: Any, *, base_url: str) -> None:
         subject=_("A place has come up: %(role)s") % {"role": sign_up.session.opportunity.role},
         template="promoted",
         context=_session_context(sign_up, base_url),
+        attachments=_calendar_attachment(sign_up, base_url),
     )
     schedule_reminder(sign_up, base_url=base_url)
 

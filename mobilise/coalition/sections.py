@@ -1,14 +1,19 @@
 """The coalition's sections on mission and place pages (registered in ``apps.py``).
 
 A mission page shows its mobilisation dashboard (figures, charts and tables) and links to the
-coalition; a place page shows the place's figures when there is any coalition work there.
+coalition; a place page shows the place's figures when there is any coalition work there; "Your
+account" links to the person's own coalition work.
 """
 
 from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import json_script
+from django.utils.translation import gettext as _
+
+from mobilise.core.sections import YourPage
 
 from . import access, selectors
 
@@ -35,3 +40,8 @@ def place_section(request: HttpRequest, place: Any) -> str | None:
     return render_to_string(
         "coalition/_place_section.html", {"place": place, "dashboard": dashboard}, request=request
     )
+
+
+def your_pages(user: Any) -> list[YourPage]:
+    """Volunteering sessions and hours, pledges and offers: one page of the person's own work."""
+    return [YourPage(_("Your pledges, offers and volunteering"), reverse("coalition:mine"))]

@@ -2,19 +2,27 @@
 ``apps.py`` with ``core.sections.waiting_for_you``).
 
 A mission lead sees, per mission they lead, the requests to join waiting for a decision and the
-matches waiting for a reply; anyone on a side of a match sees the matches waiting for their reply.
+matches waiting for a reply; anyone on a side of a match sees the matches waiting for their reply;
+an organiser (a member of the organising organisation, or the mission's lead) sees the volunteering
+sessions that have ended with nobody's attendance recorded yet, so the hours can count.
 """
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mobilise.core.sections import Waiting
 from mobilise.missions.access import missions_led_by
 
-from .models import CoalitionMember, Match
+from .models import CoalitionMember, Match, Session, SignUp
+
+# How far back a session without attendance still waits for its organiser.
+ATTENDANCE_WINDOW = timedelta(days=60)
 
 
 def for_lead(user: Any) -> list[Waiting]:
@@ -94,4 +102,44 @@ def for_sides(user: Any) -> list[Waiting]:
             len(mine),
             href,
         )
+    ]
+
+
+def for_organisers(user: Any) -> list[Waiting]:
+    """Sessions that have ended, in the last 60 days, with people confirmed and nobody's attendance
+    recorded: one item each (at most five), linking to the attendance page."""
+    if not user.is_authenticated:
+        return []
+    from mobilise.templating import date_format
+
+    now = timezone.now()
+    orgs = user.memberships.values("organisation_id")
+    sessions = list(
+        Session.objects.filter(
+            Q(opportunity__organisation__in=orgs)
+            | Q(opportunity__mission__in=missions_led_by(user)),
+            ends_at__lte=now,
+            ends_at__gt=now - ATTENDANCE_WINDOW,
+            confirmed_count__gt=0,
+        )
+        .exclude(
+            Exists(
+                SignUp.objects.filter(
+                    session=OuterRef("pk"),
+                    status=SignUp.Status.CONFIRMED,
+                    attended__isnull=False,
+                )
+            )
+        )
+        .select_related("opportunity")
+        .order_by("starts_at", "id")[:5]
+    )
+    return [
+        Waiting(
+            _("Record who came to %(role)s on %(date)s")
+            % {"role": s.opportunity.role, "date": date_format(s.starts_at)},
+            s.confirmed_count,
+            reverse("coalition:session_attendance", args=[s.pk]),
+        )
+        for s in sessions
     ]

@@ -127,3 +127,35 @@ class WaitingRegistry:
 # The accounts dashboard lists what waits for the person: coalition requests and matches,
 # statements to moderate, overdue actions and failed packs, each app contributing its own.
 waiting_for_you = WaitingRegistry("waiting for you")
+
+
+@dataclass(frozen=True)
+class YourPage:
+    """A page of a person's own work in a higher app, linked from "Your account"."""
+
+    label: str  # "Your pledges, offers and volunteering"
+    href: str  # a path on this site
+
+
+# A provider takes the signed-in user and returns the pages to link (an empty list for none).
+YourPageProvider = Callable[[Any], list[YourPage]]
+
+
+@dataclass
+class YourPageRegistry:
+    name: str
+    _providers: dict[str, tuple[int, YourPageProvider]] = field(default_factory=dict)
+
+    def register(self, key: str, provider: YourPageProvider, *, order: int = 100) -> None:
+        self._providers[key] = (order, provider)
+
+    def collect(self, user: Any) -> list[YourPage]:
+        found: list[YourPage] = []
+        for _order, provider in sorted(self._providers.values(), key=lambda item: item[0]):
+            found.extend(provider(user))
+        return found
+
+
+# The accounts dashboard links to each app's page of the person's own work (their volunteering
+# hours, pledges and offers in coalitions), so nobody needs the e-mail that mentioned it.
+your_pages = YourPageRegistry("your pages")

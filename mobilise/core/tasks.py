@@ -17,6 +17,7 @@ def send_email(
     html: str | None = None,
     from_email: str | None = None,
     reply_to: list[str] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> int:
     # reply_to: when the sender is a no-reply address but a person should get the answer (a
     # council's secretariat, for a member who has no account to act through).
@@ -25,4 +26,8 @@ def send_email(
     )
     if html:
         message.attach_alternative(html, "text/html")
+    # attachments: (file name, text, MIME type), text so the queue can store it as JSON (a
+    # volunteering session's calendar file, for one).
+    for name, content, mimetype in attachments or []:
+        message.attach(name, content, mimetype)
     return message.send()

@@ -1,6 +1,7 @@
 """Forms for volunteering: opportunities, sessions, sign-ups, attendance, search."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -9,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.coalition.models import Opportunity
-from mobilise.core.forms_fields import WholeNumberField
+from mobilise.core.forms_fields import DecimalNumberField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.places.models import Place
 
-from ._common import TimeField, _amount, _place_field, _place_queryset
+from ._common import TimeField, _place_field, _place_queryset
 
 
 class OpportunityForm(forms.Form):
@@ -145,6 +146,26 @@ class SignUpForm(forms.Form):
             del self.fields["confirm"]
 
 
+_HOURS_WORD = re.compile(r"\s*(?:hours?|hrs?|h)\.?$", re.IGNORECASE)
+_HOURS_AND_MINUTES = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+_FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
+
+
+class HoursField(DecimalNumberField):
+    """Hours as organisers type them: "3.5", "3.5 hours", "3 hrs", "3½" or "3:30"."""
+
+    def tidy(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = _HOURS_WORD.sub("", value.strip())
+        for fraction, decimal in _FRACTIONS.items():
+            text = text.replace(fraction, decimal)
+        if match := _HOURS_AND_MINUTES.match(text.strip()):
+            hours = Decimal(match[1]) + Decimal(match[2]) / 60
+            return str(hours.quantize(Decimal("0.01")))
+        return super().tidy(text)
+
+
 class AttendanceForm(forms.Form):
     """One row per confirmed volunteer: attended yes/no, and hours."""
 
@@ -162,14 +183,35 @@ class AttendanceForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial={True: "yes", False: "no"}.get(sign_up.attended, ""),
             )
-            hours = _amount(
-                _("Hours given by %(name)s") % {"name": name},
+            hours = HoursField(
+                label=_("Hours given by %(name)s") % {"name": name},
                 required=False,
+                max_digits=12,
+                decimal_places=2,
                 initial=sign_up.hours if sign_up.hours is not None else default_hours,
+                invalid=_("Enter the hours %(name)s gave as a number, like 3 or 2.5")
+                % {"name": name},
             )
             self.fields[f"attended_{sign_up.pk}"] = attended
             self.fields[f"hours_{sign_up.pk}"] = hours
             self.rows.append((sign_up, f"attended_{sign_up.pk}", f"hours_{sign_up.pk}"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for sign_up, attended_name, hours_name in self.rows:
+            # Hours typed for someone without saying whether they came would be lost unseen.
+            if (
+                not cleaned.get(attended_name)
+                and attended_name not in self.errors
+                and hours_name in self.changed_data
+                and cleaned.get(hours_name) is not None
+            ):
+                self.add_error(
+                    attended_name,
+                    _("Say whether %(name)s came, to record their hours")
+                    % {"name": sign_up.person.get_full_name()},
+                )
+        return cleaned
 
 
 class NearForm(forms.Form):

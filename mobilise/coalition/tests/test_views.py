@@ -6,10 +6,11 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from mobilise.accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from mobilise.coalition.models import CoalitionMember, Pledge, PledgeUpdate, Session, SignUp
@@ -111,6 +112,26 @@ def test_the_mission_page_shows_the_dashboard_and_the_place_page_its_figures(
     assert "Mobilising for Camden" in place_html and "/coalition/places/E09000007/" in place_html
     # A place with nothing going on shows no empty section.
     assert "Mobilising for" not in client.get("/places/E08000003/").content.decode()
+
+
+def test_a_resident_finds_volunteering_from_the_mission_and_place_pages(
+    client, mission, council, places
+):
+    assert (
+        "Volunteer for this mission" not in client.get(mission.get_absolute_url()).content.decode()
+    )
+    opportunity = OpportunityFactory(
+        mission=mission, organisation=council, place=places["camden"], role="Litter pick"
+    )
+    SessionFactory(opportunity=opportunity)
+    html = client.get(mission.get_absolute_url()).content.decode()
+    assert (
+        'href="/coalition/missions/clean-air/#volunteering">Volunteer for this mission</a>' in html
+    )
+    assert 'id="volunteering"' in client.get("/coalition/missions/clean-air/").content.decode()
+    assert "Litter pick" in client.get("/coalition/missions/clean-air/").content.decode()
+    place_html = client.get("/places/E09000007/").content.decode()
+    assert 'href="/coalition/volunteering/?near=E09000007">Volunteer near Camden</a>' in place_html
 
 
 # --- joining -------------------------------------------------------------------------------------
@@ -457,6 +478,26 @@ def test_the_calendar_file(client, opportunity):
     assert str(again.walk("VEVENT")[0]["UID"]) == str(event["UID"])
 
 
+def test_the_calendar_file_is_in_london_time_summer_and_winter(client, opportunity):
+    london = ZoneInfo("Europe/London")
+    year = timezone.localdate().year + 1
+    for month, hour in [(7, 10), (1, 18)]:
+        starts = dt.datetime(year, month, 15, hour, 0, tzinfo=london)
+        session = SessionFactory(
+            opportunity=opportunity, starts_at=starts, ends_at=starts + dt.timedelta(hours=3.5)
+        )
+        content = client.get(f"/coalition/sessions/{session.pk}/calendar.ics").content
+        text = content.decode()
+        day = f"{year}{month:02}15"
+        assert f"DTSTART;TZID=Europe/London:{day}T{hour:02}0000" in text
+        assert f"DTEND;TZID=Europe/London:{day}T{hour + 3:02}3000" in text
+        calendar = icalendar.Calendar.from_ical(content)
+        assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+        (event,) = calendar.walk("VEVENT")
+        assert event.decoded("DTSTART") == starts
+        assert event.decoded("DTSTART").utcoffset() == starts.utcoffset()
+
+
 def test_volunteering_near_you(client, mission, council, places, resident):
     near = OpportunityFactory(
         mission=mission, organisation=council, place=places["camden"], role="Near role"
@@ -510,6 +551,107 @@ def test_attendance_and_hours_count(client, opportunity, lead, resident):
     assert client.get(url).status_code == 403
     html = client.get("/coalition/mine/").content.decode()
     assert "hours you have given" in html and ">3<" in html
+
+
+def test_the_organiser_is_asked_for_attendance_and_the_hours_count(
+    client, mission, member, business, partner, resident, places
+):
+    """After a session, its organiser (an admin of the organising organisation) finds it waiting
+    on their dashboard, records 3.5 hours typed as people type them, and the dashboard counts it."""
+    opportunity = OpportunityFactory(
+        mission=mission, organisation=business, place=places["camden"], role="Litter pick"
+    )
+    starts = timezone.now() - dt.timedelta(hours=4)
+    session = SessionFactory(
+        opportunity=opportunity,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+        capacity=3,
+        confirmed_count=1,
+    )
+    sign_up = SignUpFactory(session=session, person=resident)
+    SessionFactory(opportunity=opportunity)  # still to come: nothing to record yet
+    client.force_login(partner)
+    url = f"/coalition/sessions/{session.pk}/attendance/"
+    home = client.get("/account/dashboard/").content.decode()
+    when = formats.date_format(timezone.localtime(starts), "j F Y")
+    assert f'href="{url}">Record who came to Litter pick on {when}</a>' in home
+    assert home.count("Record who came") == 1
+    response = client.post(
+        url, {f"attended_{sign_up.pk}": "yes", f"hours_{sign_up.pk}": " 3.5 "}, follow=True
+    )
+    assert re.search(r"Attendance saved for 1 volunteer\s*<", response.content.decode())
+    sign_up.refresh_from_db()
+    assert sign_up.attended and sign_up.hours == Decimal("3.5")
+    assert "Record who came" not in client.get("/account/dashboard/").content.decode()
+    html = client.get(f"/coalition/missions/{mission.slug}/dashboard/").content.decode()
+    assert re.search(
+        r'mobilise-figure__number">3\.5</span>\s*<span[^>]*>volunteer hours given by 1 person', html
+    )
+    # The resident finds their hours from their account page.
+    client.force_login(resident)
+    home = client.get("/account/dashboard/").content.decode()
+    assert "Record who came" not in home
+    assert 'href="/coalition/mine/">Your pledges, offers and volunteering</a>' in home
+    mine = client.get("/coalition/mine/").content.decode()
+    assert re.search(r'mobilise-figure__number">3\.5</span><span[^>]*>hours you have given', mine)
+
+
+@pytest.mark.parametrize(
+    "typed, hours",
+    [
+        ("3.5", "3.5"),
+        ("3.5 hours", "3.5"),
+        ("3 hrs", "3"),
+        ("3½", "3.5"),
+        ("3:30", "3.5"),
+        ("2h", "2"),
+    ],
+)
+def test_hours_are_taken_as_organisers_type_them(client, opportunity, lead, resident, typed, hours):
+    starts = timezone.now() - dt.timedelta(hours=5)
+    session = SessionFactory(
+        opportunity=opportunity,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=4),
+        confirmed_count=1,
+    )
+    sign_up = SignUpFactory(session=session, person=resident)
+    client.force_login(lead)
+    response = client.post(
+        f"/coalition/sessions/{session.pk}/attendance/",
+        {f"attended_{sign_up.pk}": "yes", f"hours_{sign_up.pk}": typed},
+    )
+    assert response.status_code == 302
+    sign_up.refresh_from_db()
+    assert sign_up.hours == Decimal(hours)
+
+
+def test_hours_without_saying_whether_they_came_are_not_lost(client, opportunity, lead, resident):
+    starts = timezone.now() - dt.timedelta(hours=5)
+    session = SessionFactory(
+        opportunity=opportunity,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=3),
+        confirmed_count=1,
+    )
+    sign_up = SignUpFactory(session=session, person=resident)
+    client.force_login(lead)
+    url = f"/coalition/sessions/{session.pk}/attendance/"
+    response = client.post(url, {f"attended_{sign_up.pk}": "", f"hours_{sign_up.pk}": "3.5"})
+    _assert_form_error(response, "Say whether Jo Resident came, to record their hours")
+    assert 'value="3.5"' in response.content.decode()  # what was typed stays
+    _assert_form_error(
+        client.post(url, {f"attended_{sign_up.pk}": "yes", f"hours_{sign_up.pk}": "three"}),
+        "Enter the hours Jo Resident gave as a number, like 3 or 2.5",
+    )
+    sign_up.refresh_from_db()
+    assert sign_up.attended is None and sign_up.hours is None
+    # Leaving the session's length as it was, with no answer, records nothing and asks nothing.
+    assert (
+        client.post(url, {f"attended_{sign_up.pk}": "", f"hours_{sign_up.pk}": "3"}).status_code
+        == 302
+    )
 
 
 def test_a_bad_session_writes_nothing(client, opportunity, lead):
@@ -706,7 +848,11 @@ def test_a_pledge_page_lists_updates_with_and_without_evidence(client, mission, 
     today = timezone.localdate()
     PledgeUpdate.objects.create(pledge=pledge, amount=5, reported_on=today, note="No link")
     PledgeUpdate.objects.create(
-        pledge=pledge, amount=7, reported_on=today, note="Linked", evidence_url="https://example.org/r"
+        pledge=pledge,
+        amount=7,
+        reported_on=today,
+        note="Linked",
+        evidence_url="https://example.org/r",
     )
     page = client.get(pledge.get_absolute_url()).content.decode()
     assert "None given" in page

@@ -3,7 +3,9 @@ e-mails; attendance and hours; bad input refused with nothing written."""
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,6 +70,9 @@ def test_cancelling_a_place_promotes_the_first_person_waiting(
         a.email: "Cancelled: Litter pick",
         c.email: "A place has come up: Litter pick",
     }
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert [n for n, _c, _t in by_person[c.email].attachments] == [f"volunteering-{session.pk}.ics"]
+    assert by_person[a.email].attachments == []
     # Leaving the waiting list frees no place and promotes nobody.
     assert services.signup_cancel(sign_up=signups[3], user=d) == []
     assert _state(session) == (2, [b.pk, c.pk], [])
@@ -151,6 +156,29 @@ def test_the_confirmation_e_mail(session, django_capture_on_commit_callbacks):
     assert f"https://mobilise.example/coalition/sessions/{session.pk}/calendar.ics" in message.body
     assert "Talacre Community Centre" in message.body
     assert "&amp;" not in message.body and "&#" not in message.body  # plain text, not HTML-escaped
+    # The calendar file comes attached: the same event as the page's download on this site.
+    ((name, content, mimetype),) = message.attachments
+    assert (name, mimetype) == (f"volunteering-{session.pk}.ics", "text/calendar")
+    (event,) = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["UID"]) == f"mobilise-session-{session.pk}@mobilise.example"
+    assert event.decoded("DTSTART") == session.starts_at.replace(microsecond=0)
+    assert str(event["URL"]) == f"https://mobilise.example/coalition/sessions/{session.pk}/"
+
+
+def test_the_confirmation_e_mail_gives_the_time_in_london_as_the_pages_do(
+    opportunity, django_capture_on_commit_callbacks
+):
+    starts = dt.datetime(
+        timezone.localdate().year + 1, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/London")
+    )
+    session = SessionFactory(
+        opportunity=opportunity, starts_at=starts, ends_at=starts + dt.timedelta(hours=3.5)
+    )
+    (a,) = _people(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.signup_create(session=session, person=a)
+    (message,) = mail.outbox
+    assert f"{starts:%A} 15 July {starts.year}, 10am to 1:30pm" in message.body
 
 
 def test_the_waiting_list_e_mail(session, django_capture_on_commit_callbacks):
@@ -160,6 +188,7 @@ def test_the_waiting_list_e_mail(session, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.signup_create(session=session, person=c)
     assert mail.outbox[-1].subject == "You are on the waiting list: Litter pick"
+    assert mail.outbox[-1].attachments == []  # no place yet, so nothing for a calendar
 
 
 def test_nothing_is_sent_when_the_sign_up_is_refused(session, django_capture_on_commit_callbacks):

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from mobilise.coalition import access, selectors, services
+from mobilise.coalition import access, calendar, selectors, services
 from mobilise.coalition.forms import (
     AttendanceForm,
     NearForm,
@@ -261,28 +261,13 @@ def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
     """The session as an iCalendar file. Its UID never changes, so calendars update the one event
     when the file is downloaded again after the session moves."""
     session = access.access_session_for_view(request.user, session_id)
-    opportunity = session.opportunity
-    host = request.get_host().split(":")[0] or "mobilise"
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Mobilise//Volunteering//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"mobilise-session-{session.pk}@{host}")
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", session.updated_at)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("summary", _("Volunteering: %(role)s") % {"role": opportunity.role})
-    event.add("location", opportunity.location)
-    url = request.build_absolute_uri(session.get_absolute_url())
-    event.add(
-        "description", f"{opportunity.organisation.name}\n\n{opportunity.description}\n\n{url}"
+    ics = calendar.session_calendar(
+        session,
+        host=request.get_host().split(":")[0],
+        url=request.build_absolute_uri(session.get_absolute_url()),
     )
-    event.add("url", url)
-    calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="volunteering-{session.pk}.ics"'
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{calendar.file_name(session)}"'
     return response
 
 
@@ -386,7 +371,13 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(
-                request, _("Attendance saved for %(count)s volunteers") % {"count": count}
+                request,
+                ngettext(
+                    "Attendance saved for %(count)s volunteer",
+                    "Attendance saved for %(count)s volunteers",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("coalition:session_attendance", session.pk)
     return _render(

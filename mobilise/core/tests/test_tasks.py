@@ -13,6 +13,16 @@ def test_email_task_sends_through_the_configured_backend():
     assert mail.outbox[0].alternatives[0][1] == "text/html"
 
 
+def test_an_email_can_carry_a_text_attachment():
+    send_email.enqueue(
+        subject="Invite",
+        body="B",
+        to=["a@example.org"],
+        attachments=[("session.ics", "BEGIN:VCALENDAR", "text/calendar")],
+    )
+    assert mail.outbox[0].attachments == [("session.ics", "BEGIN:VCALENDAR", "text/calendar")]
+
+
 def test_an_answer_can_go_to_a_person_rather_than_the_sender():
     send_email.enqueue(
         subject="Your action", body="B", to=["member@example.org"], reply_to=["clerk@example.org"]
