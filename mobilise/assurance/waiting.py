@@ -4,12 +4,11 @@ the people who deal with them – mission leads and the council's secretariat (r
 
 from typing import Any
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from mobilise.core.sections import Waiting
+from mobilise.core.sections import Waiting, waiting_per_group
 from mobilise.missions.access import missions_led_by
 from mobilise.missions.models import Mission
 
@@ -30,47 +29,33 @@ def _missions(user: Any):  # type: ignore[no-untyped-def]
 
 def overdue_and_failed(user: Any) -> list[Waiting]:
     missions = _missions(user)
-    items: list[Waiting] = []
-    overdue = (
-        Action.objects.filter(
-            council__mission__in=missions,
-            status__in=Action.OPEN_STATUSES,
-            due_date__lt=timezone.localdate(),
-        )
-        .values("council__mission__slug", "council__mission__title")
-        .annotate(n=Count("pk"))
-        .order_by("council__mission__title")
+    overdue = Action.objects.filter(
+        council__mission__in=missions,
+        status__in=Action.OPEN_STATUSES,
+        due_date__lt=timezone.localdate(),
     )
-    for row in overdue:
-        items.append(
-            Waiting(
-                ngettext(
-                    "%(num)s overdue action for the %(mission)s council",
-                    "%(num)s overdue actions for the %(mission)s council",
-                    row["n"],
-                )
-                % {"num": row["n"], "mission": row["council__mission__title"]},
-                row["n"],
-                reverse("assurance:council", args=[row["council__mission__slug"]]),
-            )
-        )
-    failed = (
-        Pack.objects.filter(mission__in=missions, status=Pack.Status.FAILED)
-        .values("mission__slug", "mission__title")
-        .annotate(n=Count("pk"))
-        .order_by("mission__title")
-    )
-    for row in failed:
-        items.append(
-            Waiting(
-                ngettext(
-                    "%(num)s stocktake pack for %(mission)s failed",
-                    "%(num)s stocktake packs for %(mission)s failed",
-                    row["n"],
-                )
-                % {"num": row["n"], "mission": row["mission__title"]},
-                row["n"],
-                reverse("assurance:packs", args=[row["mission__slug"]]),
-            )
-        )
-    return items
+    failed = Pack.objects.filter(mission__in=missions, status=Pack.Status.FAILED)
+    return [
+        *waiting_per_group(
+            overdue,
+            key="council__mission__slug",
+            name="council__mission__title",
+            label=lambda n: ngettext(
+                "%(num)s overdue action for the %(name)s council",
+                "%(num)s overdue actions for the %(name)s council",
+                n,
+            ),
+            url_name="assurance:council",
+        ),
+        *waiting_per_group(
+            failed,
+            key="mission__slug",
+            name="mission__title",
+            label=lambda n: ngettext(
+                "%(num)s stocktake pack for %(name)s failed",
+                "%(num)s stocktake packs for %(name)s failed",
+                n,
+            ),
+            url_name="assurance:packs",
+        ),
+    ]

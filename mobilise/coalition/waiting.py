@@ -10,13 +10,13 @@ sessions that have ended with nobody's attendance recorded yet, so the hours can
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mobilise.core.sections import Waiting
+from mobilise.core.sections import Waiting, waiting_per_group
 from mobilise.missions.access import missions_led_by
 
 from .models import CoalitionMember, Match, Session, SignUp
@@ -27,46 +27,34 @@ ATTENDANCE_WINDOW = timedelta(days=60)
 
 def for_lead(user: Any) -> list[Waiting]:
     missions = missions_led_by(user)
-    items: list[Waiting] = []
-    requests = (
-        CoalitionMember.objects.filter(mission__in=missions, status=CoalitionMember.Status.PENDING)
-        .values("mission__slug", "mission__title")
-        .annotate(n=Count("pk"))
-        .order_by("mission__title")
+    requests = CoalitionMember.objects.filter(
+        mission__in=missions, status=CoalitionMember.Status.PENDING
     )
-    for row in requests:
-        items.append(
-            Waiting(
-                ngettext(
-                    "%(num)s request to join the %(mission)s coalition",
-                    "%(num)s requests to join the %(mission)s coalition",
-                    row["n"],
-                )
-                % {"num": row["n"], "mission": row["mission__title"]},
-                row["n"],
-                reverse("coalition:members", args=[row["mission__slug"]]),
-            )
-        )
-    matches = (
-        Match.objects.filter(ask__mission__in=missions, status=Match.Status.PROPOSED)
-        .values("ask__mission__slug", "ask__mission__title")
-        .annotate(n=Count("pk"))
-        .order_by("ask__mission__title")
-    )
-    for row in matches:
-        items.append(
-            Waiting(
-                ngettext(
-                    "%(num)s match in %(mission)s waiting for a decision",
-                    "%(num)s matches in %(mission)s waiting for a decision",
-                    row["n"],
-                )
-                % {"num": row["n"], "mission": row["ask__mission__title"]},
-                row["n"],
-                reverse("coalition:matches", args=[row["ask__mission__slug"]]),
-            )
-        )
-    return items
+    matches = Match.objects.filter(ask__mission__in=missions, status=Match.Status.PROPOSED)
+    return [
+        *waiting_per_group(
+            requests,
+            key="mission__slug",
+            name="mission__title",
+            label=lambda n: ngettext(
+                "%(num)s request to join the %(name)s coalition",
+                "%(num)s requests to join the %(name)s coalition",
+                n,
+            ),
+            url_name="coalition:members",
+        ),
+        *waiting_per_group(
+            matches,
+            key="ask__mission__slug",
+            name="ask__mission__title",
+            label=lambda n: ngettext(
+                "%(num)s match in %(name)s waiting for a decision",
+                "%(num)s matches in %(name)s waiting for a decision",
+                n,
+            ),
+            url_name="coalition:matches",
+        ),
+    ]
 
 
 def for_sides(user: Any) -> list[Waiting]:

@@ -109,6 +109,26 @@ class Waiting:
 WaitingProvider = Callable[[Any], list[Waiting]]
 
 
+def waiting_per_group(
+    queryset: Any, *, key: str, name: str, label: Callable[[int], str], url_name: str
+) -> list[Waiting]:
+    """One ``Waiting`` per group of a queryset's rows: rows counted by ``key`` (the URL's argument,
+    e.g. ``"mission__slug"``) and named by ``name`` (e.g. ``"mission__title"``). ``label(n)`` gives
+    the words for ``n`` (an ``ngettext`` with ``%(num)s`` and ``%(name)s``)."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    rows = queryset.values(key, name).annotate(n=Count("pk")).order_by(name, key)
+    return [
+        Waiting(
+            label(row["n"]) % {"num": row["n"], "name": row[name]},
+            row["n"],
+            reverse(url_name, args=[row[key]]),
+        )
+        for row in rows
+    ]
+
+
 @dataclass
 class WaitingRegistry:
     name: str

@@ -3,35 +3,26 @@
 
 from typing import Any
 
-from django.db.models import Count
-from django.urls import reverse
 from django.utils.translation import ngettext
 
-from mobilise.core.sections import Waiting
+from mobilise.core.sections import Waiting, waiting_per_group
 from mobilise.missions.access import missions_led_by
 
 from .models import Statement
 
 
 def statements_to_moderate(user: Any) -> list[Waiting]:
-    rows = (
-        Statement.objects.filter(
-            status=Statement.Status.PENDING, conversation__mission__in=missions_led_by(user)
-        )
-        .values("conversation_id", "conversation__question")
-        .annotate(n=Count("pk"))
-        .order_by("conversation__question")
+    pending = Statement.objects.filter(
+        status=Statement.Status.PENDING, conversation__mission__in=missions_led_by(user)
     )
-    return [
-        Waiting(
-            ngettext(
-                "%(num)s statement to moderate in ‘%(question)s’",
-                "%(num)s statements to moderate in ‘%(question)s’",
-                row["n"],
-            )
-            % {"num": row["n"], "question": row["conversation__question"]},
-            row["n"],
-            reverse("deliberation:moderate", args=[row["conversation_id"]]),
-        )
-        for row in rows
-    ]
+    return waiting_per_group(
+        pending,
+        key="conversation_id",
+        name="conversation__question",
+        label=lambda n: ngettext(
+            "%(num)s statement to moderate in ‘%(name)s’",
+            "%(num)s statements to moderate in ‘%(name)s’",
+            n,
+        ),
+        url_name="deliberation:moderate",
+    )
