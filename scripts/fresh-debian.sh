@@ -39,7 +39,6 @@ deb $mirror bookworm-updates main
 deb ${mirror%/debian}/debian-security bookworm-security main
 EOF
   cp /etc/resolv.conf "$base.tmp/etc/resolv.conf"
-  [[ -f $ca ]] && cp "$ca" "$base.tmp/etc/ssl/certs/ca-certificates.crt"
   chroot "$base.tmp" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make git ca-certificates >/dev/null'
   rm -rf "$base"
   mv "$base.tmp" "$base"
