@@ -14,10 +14,16 @@ Methods, the fidelity checks against published studies and limits are in
 ``docs/evaluation-engine.md``.
 """
 
+from .did import CallawaySantAnna, DiDResult, DifferenceInDifferences, EventStudy, adoption_times
 from .panel import Panel, PanelError, read_panel_csv
 from .synth import PlaceboRun, Predictor, SyntheticControl, SynthResult, parse_years
 
 __all__ = [
+    "CallawaySantAnna",
+    "DiDResult",
+    "DifferenceInDifferences",
+    "EventStudy",
+    "adoption_times",
     "Panel",
     "PanelError",
     "PlaceboRun",

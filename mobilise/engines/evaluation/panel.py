@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class Panel:
     times: NDArray[np.float64]
     values: Mapping[str, NDArray[np.float64]]
     source: str = "the panel"
+    labels: Mapping[str, NDArray[np.object_]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         shape = (len(self.units), len(self.times))
@@ -66,6 +67,7 @@ class Panel:
         columns: Mapping[str, Sequence[float]],
         *,
         source: str = "the panel",
+        labels: Mapping[str, Sequence[str]] | None = None,
     ) -> Panel:
         """Build from parallel sequences, one entry per unit-period observation."""
         unit_labels = [str(u) for u in units]
@@ -90,7 +92,12 @@ class Panel:
             matrix = np.full((len(order), len(grid)), np.nan)
             matrix[rows, col] = np.asarray(data, dtype=float)
             values[name] = matrix
-        return cls(tuple(order), grid, values, source)
+        texts: dict[str, NDArray[np.object_]] = {}
+        for name, data in (labels or {}).items():
+            text = np.full((len(order), len(grid)), None, dtype=object)
+            text[rows, col] = np.asarray(list(data), dtype=object)
+            texts[name] = text
+        return cls(tuple(order), grid, values, source, texts)
 
     def column(self, name: str) -> NDArray[np.float64]:
         if name not in self.values:
@@ -98,6 +105,12 @@ class Panel:
                 f"{self.source}: no column {name!r} (columns: {', '.join(self.values) or 'none'})."
             )
         return self.values[name]
+
+    def label_column(self, name: str) -> NDArray[np.object_]:
+        """A text column (read with ``labels=``), or a numeric one as text."""
+        if name in self.labels:
+            return self.labels[name]
+        return self.column(name).astype(object)
 
     def unit_index(self, unit: str) -> int:
         try:
@@ -127,11 +140,17 @@ def _fmt(value: float) -> str:
 
 
 def read_panel_csv(
-    path: str | Path, *, unit: str, time: str, columns: Iterable[str] | None = None
+    path: str | Path,
+    *,
+    unit: str,
+    time: str,
+    columns: Iterable[str] | None = None,
+    labels: Iterable[str] = (),
 ) -> Panel:
     """Read a long-format CSV (one row per unit and period) into a :class:`Panel`.
 
-    Only ``columns`` are parsed as numbers (every other column when omitted). Raises
+    Only ``columns`` are parsed as numbers (every other column when omitted); ``labels`` columns
+    are kept as text (for clusters, say). Raises
     :class:`PanelError` naming the file, column and row (counting the header as row 1) when a
     column is missing, a value is not a number or a unit has two rows for one period.
     """
@@ -146,10 +165,13 @@ def read_panel_csv(
         if not header:
             raise PanelError(f"{name}: the file is empty.")
         reader.fieldnames = header
+        label_names = [c for c in dict.fromkeys(labels) if c not in {unit, time}]
         wanted = (
-            list(columns) if columns is not None else [h for h in header if h not in {unit, time}]
+            list(columns)
+            if columns is not None
+            else [h for h in header if h not in {unit, time, *label_names}]
         )
-        for column in [unit, time, *wanted]:
+        for column in [unit, time, *wanted, *label_names]:
             if column not in header:
                 raise PanelError(
                     f"{name}: no column {column!r} in the header (columns: {', '.join(header)})."
@@ -157,6 +179,7 @@ def read_panel_csv(
         units: list[str] = []
         times: list[float] = []
         data: dict[str, list[float]] = {c: [] for c in dict.fromkeys(wanted)}
+        text: dict[str, list[str]] = {c: [] for c in label_names}
         for line, record in enumerate(reader, start=2):
             label = (record.get(unit) or "").strip()
             if not label:
@@ -165,9 +188,11 @@ def read_panel_csv(
             times.append(_number(record.get(time), name, time, line, allow_blank=False))
             for column in data:
                 data[column].append(_number(record.get(column), name, column, line))
+            for column in text:
+                text[column].append((record.get(column) or "").strip())
     if not units:
         raise PanelError(f"{name}: the file has a header but no rows.")
-    return Panel.from_long(units, times, data, source=name)
+    return Panel.from_long(units, times, data, source=name, labels=text)
 
 
 def _number(
