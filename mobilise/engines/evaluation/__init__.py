@@ -15,6 +15,7 @@ Methods, the fidelity checks against published studies and limits are in
 """
 
 from .did import CallawaySantAnna, DiDResult, DifferenceInDifferences, EventStudy, adoption_times
+from .its import InterruptedTimeSeries, ITSResult
 from .panel import Panel, PanelError, read_panel_csv
 from .synth import PlaceboRun, Predictor, SyntheticControl, SynthResult, parse_years
 
@@ -23,6 +24,8 @@ __all__ = [
     "DiDResult",
     "DifferenceInDifferences",
     "EventStudy",
+    "ITSResult",
+    "InterruptedTimeSeries",
     "adoption_times",
     "Panel",
     "PanelError",
