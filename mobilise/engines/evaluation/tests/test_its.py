@@ -21,7 +21,7 @@ def test_recovers_level_and_slope_change() -> None:
     assert result.level_change == pytest.approx(-4, abs=0.6)
     assert result.slope_change == pytest.approx(0.3, abs=0.15)
     assert result.level_ci[1] < 0
-    assert result.lags == 2  # floor(4 · 0.3^(2/9))
+    assert result.lags == 3  # floor(4 · 0.3^(2/9)) = floor(3.06)
     assert "no comparison group" in result.summary()
 
 
