@@ -517,8 +517,12 @@ class SyntheticControl:
         )
         predictors = []
         for p in spec["predictors"]:
-            years = tuple(y for y in (p.years or ()) if y < fake) or None
-            predictors.append(Predictor(p.column, years, p.name))
+            # A predictor measured only after the placebo start is dropped; one over the whole
+            # pre-period now covers the placebo's pre-period.
+            if p.years is None:
+                predictors.append(p)
+            elif years := tuple(y for y in p.years if y < fake):
+                predictors.append(Predictor(p.column, years, p.name))
         fit_to = min(self.fit_to if self.fit_to is not None else fake - 1, fake - 1)
         fit_to = (
             float(sub.times[sub.times < fake].max()) if not (sub.times <= fit_to).any() else fit_to

@@ -113,3 +113,11 @@ def test_parse_years() -> None:
     assert parse_years("1975, 1988") == (1975.0, 1988.0)
     with pytest.raises(ValueError, match="must be a year"):
         parse_years("soon")
+
+
+def test_time_placebo_drops_predictors_measured_after_the_placebo_start() -> None:
+    panel = _panel(effect=-5.0)
+    model = SyntheticControl(["x@2012-2014", "y@2003", "x"], placebo_time=2010)
+    result = model.fit(panel, outcome="y", treated="u00", start=2015).result_
+    assert result.time_placebo is not None and result.time_placebo["start"] == 2010
+    assert abs(result.time_placebo["effect"]) < 0.5
