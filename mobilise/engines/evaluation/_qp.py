@@ -39,6 +39,8 @@ def simplex_lstsq(
     w, _ = nnls(aug, rhs, maxiter=50 * j)
     total = w.sum()
     w = w / total if total > 0 else np.full(j, 1.0 / j)
+    if _is_optimal(a, b, w, tight=True):
+        return w
     w = _polish(a, b, w)
     if not _is_optimal(a, b, w):
         w = _slsqp(a, b, w)
@@ -94,14 +96,16 @@ def _objective(a: NDArray[np.float64], b: NDArray[np.float64], w: NDArray[np.flo
     return float(r @ r)
 
 
-def _is_optimal(a: NDArray[np.float64], b: NDArray[np.float64], w: NDArray[np.float64]) -> bool:
+def _is_optimal(
+    a: NDArray[np.float64], b: NDArray[np.float64], w: NDArray[np.float64], *, tight: bool = False
+) -> bool:
     """KKT: every donor's gradient is at least the multiplier, with equality on the support."""
     grad = 2 * a.T @ (a @ w - b)
     support = w > 1e-12
     if not support.any():
         return False
     lam = float(np.average(grad[support], weights=w[support]))
-    tol = 1e-7 * max(1.0, float(np.abs(grad).max()))
+    tol = (1e-9 if tight else 1e-7) * max(1.0, float(np.abs(grad).max()))
     return bool(np.all(np.abs(grad[support] - lam) <= tol) and np.all(grad >= lam - tol))
 
 

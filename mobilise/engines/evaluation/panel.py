@@ -113,9 +113,13 @@ class Panel:
         return self.column(name).astype(object)
 
     def unit_index(self, unit: str) -> int:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {u: k for k, u in enumerate(self.units)}
+            object.__setattr__(self, "_index", index)
         try:
-            return self.units.index(str(unit))
-        except ValueError:
+            return index[str(unit)]
+        except KeyError:
             raise PanelError(f"{self.source}: unit {unit!r} is not in the panel.") from None
 
     def time_mask(
