@@ -137,3 +137,27 @@ def test_did_missing_column(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "no column 'state'" in done.stderr
+
+
+def test_did_post_column_and_few_clusters_warning() -> None:
+    done = _run(
+        "did",
+        str(CK),
+        "--unit",
+        "store",
+        "--time",
+        "wave",
+        "--outcome",
+        "fte",
+        "--treated-col",
+        "nj",
+        "--post-col",
+        "wave",
+        "--cluster",
+        "nj",
+        "--design",
+        "2x2",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "estimate: 2.754" in done.stdout and "clusters: 2" in done.stdout
+    assert "With only 2 clusters the cluster-robust standard error may be too small." in done.stdout
