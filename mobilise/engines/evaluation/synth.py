@@ -23,7 +23,7 @@ each donor with positive weight to show how much the estimate rests on any one o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -483,7 +483,7 @@ class SyntheticControl:
             extra["placebos"] = tuple(runs)
             extra["p_value"] = (1 + sum(p.ratio >= ratio for p in runs)) / (1 + len(runs))
         if self.placebo_time is not None:
-            extra["time_placebo"] = self._time_placebo(panel, spec, treated, donors, result)
+            extra["time_placebo"] = self._time_placebo(panel, spec, treated, donors)
         if self.leave_one_out:
             loo = {}
             for unit, weight in result.weights.items():
@@ -498,7 +498,7 @@ class SyntheticControl:
         return result
 
     def _time_placebo(
-        self, panel: Panel, spec: dict[str, Any], treated: str, donors: list[str], real: SynthResult
+        self, panel: Panel, spec: dict[str, Any], treated: str, donors: list[str]
     ) -> dict[str, float]:
         fake = float(self.placebo_time)  # type: ignore[arg-type]
         times = panel.times
@@ -523,10 +523,8 @@ class SyntheticControl:
                 predictors.append(p)
             elif years := tuple(y for y in p.years if y < fake):
                 predictors.append(Predictor(p.column, years, p.name))
-        fit_to = min(self.fit_to if self.fit_to is not None else fake - 1, fake - 1)
-        fit_to = (
-            float(sub.times[sub.times < fake].max()) if not (sub.times <= fit_to).any() else fit_to
-        )
+        last_pre = float(sub.times[sub.times < fake].max())
+        fit_to = last_pre if self.fit_to is None else min(float(self.fit_to), last_pre)
         model = SyntheticControl(
             predictors or None,
             fit_from=self.fit_from,
@@ -566,8 +564,3 @@ def _regression_start(
 def _tidy(w: NDArray[np.float64]) -> NDArray[np.float64]:
     out = np.where(w < 1e-10, 0.0, w)
     return out / out.sum()
-
-
-def donors_from(text: str | Iterable[str]) -> list[str]:
-    items = text.split(",") if isinstance(text, str) else list(text)
-    return [s.strip() for s in items if s.strip()]
