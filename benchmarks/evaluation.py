@@ -1,6 +1,7 @@
 """How long does synthetic control with full placebo-in-space take on a large synthetic panel?
 
     python benchmarks/evaluation.py [--units 300] [--years 17] [--start-year 12] [--predictors]
+                                    [--jobs 2]
 
 Builds a factor-model panel (``--units`` units × ``--years`` years, one treated unit with an effect
 from year ``--start-year`` on) and times ``SyntheticControl(placebos=True).fit``: every donor in
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=17)
     parser.add_argument("--start-year", type=int, default=12)
     parser.add_argument("--predictors", action="store_true")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the placebos")
     args = parser.parse_args()
     panel = make_panel(args.units, args.years, args.start_year)
     start = 2000 + args.start_year
@@ -44,7 +46,7 @@ def main() -> None:
     if args.predictors:
         cut = np.array_split(np.arange(2000, start), 3)
         predictors = [f"y@{c[0]}-{c[-1]}" for c in cut]
-    model = SyntheticControl(predictors, placebos=True)
+    model = SyntheticControl(predictors, placebos=True, n_jobs=args.jobs)
     wall, cpu = time.perf_counter(), time.process_time()
     model.fit(panel, outcome="y", treated="unit0000", start=start)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -229,6 +229,7 @@ class SyntheticControl:
     leave_one_out : also refit without each donor that has positive weight.
     n_random_starts, random_state : extra random starting V for the outer optimisation.
     maxiter : Nelder–Mead iterations per start (default ``100 × number of predictors``).
+    n_jobs : processes for the placebo runs (default 1: in this process).
 
     Attributes (after ``fit``): ``weights_``, ``predictor_weights_``, ``pre_rmspe_``, ``effect_``,
     ``p_value_`` and ``result_`` (:class:`SynthResult`).
@@ -247,6 +248,7 @@ class SyntheticControl:
         n_random_starts: int = 0,
         random_state: int = 0,
         maxiter: int | None = None,
+        n_jobs: int = 1,
     ) -> None:
         self.predictors = predictors
         self.fit_from = fit_from
@@ -258,6 +260,7 @@ class SyntheticControl:
         self.n_random_starts = n_random_starts
         self.random_state = random_state
         self.maxiter = maxiter
+        self.n_jobs = n_jobs
 
     def __getattr__(self, name: str) -> Any:
         if name.endswith("_") and not name.startswith("__"):
@@ -467,18 +470,16 @@ class SyntheticControl:
             return result
         extra: dict[str, Any] = {}
         if self.placebos:
-            runs = []
-            for unit in donors:
-                others = [u for u in donors if u != unit]
-                r = self._run(panel, spec, unit, others, full=False)
-                runs.append(
-                    PlaceboRun(
-                        unit,
-                        r.pre_rmspe,
-                        r.post_rmspe,
-                        tuple(a - s for a, s in zip(r.treated_path, r.synthetic_path, strict=True)),
+            jobs = [(self, panel, spec, unit, [u for u in donors if u != unit]) for unit in donors]
+            if self.n_jobs > 1 and len(jobs) > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
+                with ProcessPoolExecutor(max_workers=self.n_jobs) as pool:
+                    runs = list(
+                        pool.map(_placebo, jobs, chunksize=max(1, len(jobs) // (4 * self.n_jobs)))
                     )
-                )
+            else:
+                runs = [_placebo(job) for job in jobs]
             ratio = result.ratio
             extra["placebos"] = tuple(runs)
             extra["p_value"] = (1 + sum(p.ratio >= ratio for p in runs)) / (1 + len(runs))
@@ -543,6 +544,14 @@ class SyntheticControl:
             "post_rmspe": r.post_rmspe,
             "ratio": r.ratio,
         }
+
+
+def _placebo(job: tuple[SyntheticControl, Panel, dict[str, Any], str, list[str]]) -> PlaceboRun:
+    """One placebo in space: ``unit`` treated as if it had been, the other donors as its pool."""
+    model, panel, spec, unit, others = job
+    r = model._run(panel, spec, unit, others, full=False)
+    gap = tuple(a - s for a, s in zip(r.treated_path, r.synthetic_path, strict=True))
+    return PlaceboRun(unit, r.pre_rmspe, r.post_rmspe, gap)
 
 
 def _regression_start(

@@ -121,3 +121,13 @@ def test_time_placebo_drops_predictors_measured_after_the_placebo_start() -> Non
     result = model.fit(panel, outcome="y", treated="u00", start=2015).result_
     assert result.time_placebo is not None and result.time_placebo["start"] == 2010
     assert abs(result.time_placebo["effect"]) < 0.5
+
+
+def test_placebos_in_two_processes_give_the_same_answer() -> None:
+    panel = _panel(effect=-3.0)
+    serial = SyntheticControl(["x@2010-2014", "y@2003"], placebos=True)
+    parallel = SyntheticControl(["x@2010-2014", "y@2003"], placebos=True, n_jobs=2)
+    a = serial.fit(panel, outcome="y", treated="u00", start=2015).result_
+    b = parallel.fit(panel, outcome="y", treated="u00", start=2015).result_
+    assert a.p_value == b.p_value
+    assert [p.ratio for p in a.placebos] == pytest.approx([p.ratio for p in b.placebos])
