@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         "--placebo-time", type=_number, metavar="T", help="also a placebo start at T"
     )
     synth.add_argument("--leave-one-out", action="store_true", help="also refit without each donor")
+    synth.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="processes for the placebos (default 1)"
+    )
 
     did = commands.add_parser("did", help="difference-in-differences")
     _common(did)
@@ -105,6 +108,7 @@ def _run_synth(args: argparse.Namespace) -> dict[str, Any]:
         placebos=args.placebos,
         placebo_time=args.placebo_time,
         leave_one_out=args.leave_one_out,
+        n_jobs=max(1, args.jobs),
     )
     try:
         model.fit(panel, outcome=args.outcome, treated=args.treated, start=args.start)

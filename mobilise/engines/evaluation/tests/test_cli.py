@@ -52,7 +52,16 @@ def test_synth_json_with_the_published_predictors() -> None:
 def test_synth_text_with_placebos_on_a_small_donor_pool() -> None:
     donors = "Utah,Nevada,Montana,Colorado,Connecticut,Idaho,Texas,Ohio"
     done = _run(
-        *SYNTH, "--treated", "California", "--start", "1989", "--donors", donors, "--placebos"
+        *SYNTH,
+        "--treated",
+        "California",
+        "--start",
+        "1989",
+        "--donors",
+        donors,
+        "--placebos",
+        "--jobs",
+        "2",
     )
     assert done.returncode == 0, done.stderr
     assert "Donor weights:" in done.stdout
