@@ -7,8 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("indicators", "0002_indicator_link"), ("missions", "0002_outcome_parent")]
-AFTER = [("indicators", "0003_target_link")]
+BEFORE = [("indicators", "0003_indicator_link_data"), ("missions", "0002_outcome_parent")]
+AFTER = [("indicators", "0005_target_link_data")]
 
 
 def _migrate(targets):
@@ -70,7 +70,7 @@ def test_existing_targets_become_each_linked_outcomes_own():
     assert all(t.target_value == 140.0 for t in moved)
     assert all(list(t.milestones.values_list("year", "value")) == [(2030, 185.0)] for t in moved)
     assert NewTarget.objects.get(indicator__code="lonely").link_id is None
-    _migrate([("indicators", "0003_target_link"), ("missions", "0002_outcome_parent")])
+    _migrate([("indicators", "0005_target_link_data"), ("missions", "0002_outcome_parent")])
 
 
 def test_existing_outcome_links_become_one_link_per_place():
@@ -106,7 +106,7 @@ def test_existing_outcome_links_become_one_link_per_place():
             target_value=0.5,
         )
 
-    new = _migrate([("indicators", "0002_indicator_link")])
+    new = _migrate([("indicators", "0003_indicator_link_data")])
     Link = new.get_model("indicators", "IndicatorLink")
     assert sorted(Link.objects.values_list("place__name", flat=True)) == ["Camden", "London"]
-    _migrate([("indicators", "0003_target_link"), ("missions", "0002_outcome_parent")])
+    _migrate([("indicators", "0005_target_link_data"), ("missions", "0002_outcome_parent")])
