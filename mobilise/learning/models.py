@@ -1,0 +1,111 @@
+"""Pilots and the changes made to their analysis plan once they started."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mobilise.core.models import BaseModel
+
+
+class Design(models.TextChoices):
+    RANDOMISED = "randomised", _("Randomised controlled trial")
+    CLUSTER_RANDOMISED = "cluster_randomised", _("Cluster-randomised trial")
+    STEPPED_WEDGE = "stepped_wedge", _("Stepped wedge")
+    DID = "did", _("Difference-in-differences")
+    SYNTHETIC_CONTROL = "synthetic_control", _("Synthetic control")
+    ITS = "its", _("Interrupted time series")
+    RDD = "rdd", _("Regression discontinuity")
+    BEFORE_AFTER = "before_after", _("Before and after")
+    THEORY_BASED = "theory_based", _("Theory-based")
+
+
+class Pilot(BaseModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
+        EVALUATED = "evaluated", _("Evaluated")
+
+    # Once a pilot starts, these make up its analysis plan: changing one is a deviation.
+    FROZEN_STATUSES = (Status.RUNNING, Status.ENDED, Status.EVALUATED)
+    PLAN_FIELDS = ("design", "indicators", "treated_places", "comparison_places", "start_date")
+
+    mission = models.ForeignKey("missions.Mission", on_delete=models.CASCADE, related_name="pilots")
+    outcome = models.ForeignKey(
+        "missions.Outcome",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pilots",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    hypothesis = models.TextField(_("hypothesis"))
+    intervention = models.TextField(_("intervention"))
+    treated_places = models.ManyToManyField(
+        "places.Place", related_name="pilots_treated", verbose_name=_("treated places")
+    )
+    comparison_places = models.ManyToManyField(
+        "places.Place",
+        related_name="pilots_compared",
+        blank=True,
+        verbose_name=_("comparison places"),
+    )
+    start_date = models.DateField(_("start date"))
+    planned_end_date = models.DateField(_("planned end date"))
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", related_name="pilots", verbose_name=_("outcome indicators")
+    )
+    design = models.CharField(_("design"), max_length=30, choices=Design.choices)
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+    partners = models.ManyToManyField(
+        "accounts.Organisation", related_name="pilots", blank=True, verbose_name=_("partners")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    published = models.BooleanField(_("published"), default=True)
+    replicates = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replications",
+        verbose_name=_("replicates"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:pilot_detail", args=[self.pk])
+
+    @property
+    def plan_frozen(self) -> bool:
+        return self.status in self.FROZEN_STATUSES
+
+
+class PilotDeviation(models.Model):
+    """A change to a started pilot's analysis plan, with the reason given for it."""
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="deviations")
+    field = models.CharField(_("field"), max_length=40)
+    old = models.TextField(_("old value"), blank=True)
+    new = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.field}"

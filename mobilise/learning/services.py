@@ -1,0 +1,153 @@
+"""Writes for pilots: validate first, then one transaction.
+
+A pilot's analysis plan (design, indicators, treated and comparison places, start date) is frozen
+once it starts: a later change is still made, but only with a reason, and is kept as a
+``PilotDeviation`` shown on the pilot's page.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mobilise.accounts.models import Organisation
+from mobilise.indicators.models import Indicator
+from mobilise.missions.models import Mission, Outcome
+from mobilise.places.models import Place
+
+from . import selectors
+from .models import Pilot, PilotDeviation
+
+
+@dataclass
+class PilotFields:
+    title: str
+    hypothesis: str
+    intervention: str
+    outcome: Outcome | None
+    treated_places: list[Place]
+    start_date: date
+    planned_end_date: date
+    indicators: list[Indicator]
+    design: str
+    cost: Decimal | None = None
+    partners: list[Organisation] = field(default_factory=list)
+    status: str = Pilot.Status.PLANNED
+    published: bool = True
+    replicates: Pilot | None = None
+
+
+_SCALARS = (
+    "title",
+    "hypothesis",
+    "intervention",
+    "outcome",
+    "start_date",
+    "planned_end_date",
+    "design",
+    "cost",
+    "status",
+    "published",
+    "replicates",
+)
+_MANY = ("treated_places", "indicators", "partners")
+
+
+def _validate(mission: Mission, fields: PilotFields) -> None:
+    errors: dict[str, list[str]] = {}
+    if fields.planned_end_date < fields.start_date:
+        errors.setdefault("planned_end_date", []).append(
+            _("The planned end date must be on or after the start date")
+        )
+    if fields.outcome is not None and fields.outcome.mission_id != mission.pk:
+        errors.setdefault("outcome", []).append(_("Choose an outcome of this mission"))
+    allowed = set(selectors.partner_choices(mission).values_list("pk", flat=True))
+    if any(p.pk not in allowed for p in fields.partners):
+        errors.setdefault("partners", []).append(
+            _("Partners must be organisations in the mission's coalition")
+        )
+    if not fields.treated_places:
+        errors.setdefault("treated_places", []).append(_("Enter the places the pilot runs in"))
+    if not fields.indicators:
+        errors.setdefault("indicators", []).append(_("Choose at least one outcome indicator"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def pilot_create(*, mission: Mission, user: Any, fields: PilotFields) -> Pilot:
+    _validate(mission, fields)
+    with transaction.atomic():
+        pilot = Pilot.objects.create(
+            mission=mission,
+            created_by=user,
+            **{name: getattr(fields, name) for name in _SCALARS},
+        )
+        for name in _MANY:
+            getattr(pilot, name).set(getattr(fields, name))
+    return pilot
+
+
+def _show(name: str, value: Any) -> str:
+    """A plan value as a deviation record shows it."""
+    if name in ("indicators", "treated_places", "comparison_places"):
+        return ", ".join(sorted(str(item) for item in value))
+    if name == "design":
+        return str(dict(Pilot._meta.get_field("design").choices).get(value, value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _plan(pilot: Pilot) -> dict[str, str]:
+    return {
+        "design": _show("design", pilot.design),
+        "indicators": _show("indicators", list(pilot.indicators.all())),
+        "treated_places": _show("treated_places", list(pilot.treated_places.all())),
+        "comparison_places": _show("comparison_places", list(pilot.comparison_places.all())),
+        "start_date": _show("start_date", pilot.start_date),
+    }
+
+
+def plan_changes(pilot: Pilot, fields: PilotFields) -> list[tuple[str, str, str]]:
+    """The analysis-plan fields that ``fields`` would change: (field, old, new)."""
+    before = _plan(pilot)
+    after = {
+        "design": _show("design", fields.design),
+        "indicators": _show("indicators", fields.indicators),
+        "treated_places": _show("treated_places", fields.treated_places),
+        "start_date": _show("start_date", fields.start_date),
+    }
+    return [(name, before[name], new) for name, new in after.items() if before[name] != new]
+
+
+def pilot_update(*, pilot: Pilot, user: Any, fields: PilotFields, reason: str = "") -> Pilot:
+    """Change a pilot. Once it has started, a change to its plan needs ``reason`` and is recorded
+    as a deviation; before then the plan may change freely."""
+    _validate(pilot.mission, fields)
+    changes = plan_changes(pilot, fields) if pilot.plan_frozen else []
+    if changes and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The pilot has started, so its analysis plan is frozen: "
+                    "say why you are changing it"
+                )
+            }
+        )
+    with transaction.atomic():
+        for name in _SCALARS:
+            setattr(pilot, name, getattr(fields, name))
+        pilot.save()
+        for name in _MANY:
+            getattr(pilot, name).set(getattr(fields, name))
+        PilotDeviation.objects.bulk_create(
+            PilotDeviation(
+                pilot=pilot, field=name, old=old, new=new, reason=reason.strip(), changed_by=user
+            )
+            for name, old, new in changes
+        )
+    return pilot

@@ -1,0 +1,130 @@
+"""Pages for pilots: the list, registering, the pilot's page and changing it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.text import paragraphs
+
+from . import access, selectors, services
+from .forms import PilotForm
+from .models import Pilot
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _fields(data: dict[str, Any]) -> services.PilotFields:
+    return services.PilotFields(
+        title=data["title"],
+        hypothesis=data["hypothesis"],
+        intervention=data["intervention"],
+        outcome=data["outcome"],
+        treated_places=list(data["treated_places"]),
+        start_date=data["start_date"],
+        planned_end_date=data["planned_end_date"],
+        indicators=list(data["indicators"]),
+        design=data["design"],
+        cost=data["cost"],
+        partners=list(data["partners"]),
+        status=data["status"],
+        published=data["published"],
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    pilots = list(selectors.pilots_visible_to(request.user))
+    return render(request, "learning/index.html", {"pilots": pilots})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pilot_create(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = access.access_mission_for_pilots(request.user, slug)
+    form = PilotForm(_data(request), mission=mission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pilot = services.pilot_create(
+                mission=mission, user=request.user, fields=_fields(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Pilot registered."))
+            return redirect(pilot)
+    return render(
+        request, "learning/pilot_form.html", {"form": form, "mission": mission, "pilot": None}
+    )
+
+
+def _initial(pilot: Pilot) -> dict[str, Any]:
+    return {
+        "title": pilot.title,
+        "hypothesis": pilot.hypothesis,
+        "intervention": pilot.intervention,
+        "outcome": pilot.outcome_id,
+        "treated_places": "\n".join(p.name for p in pilot.treated_places.all()),
+        "start_date": pilot.start_date,
+        "planned_end_date": pilot.planned_end_date,
+        "indicators": list(pilot.indicators.all()),
+        "design": pilot.design,
+        "cost": pilot.cost,
+        "partners": list(pilot.partners.all()),
+        "status": pilot.status,
+        "published": pilot.published,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pilot_edit(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = access.access_pilot_for_edit(request.user, pilot_id)
+    form = PilotForm(
+        _data(request), mission=pilot.mission, frozen=pilot.plan_frozen, initial=_initial(pilot)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pilot_update(
+                pilot=pilot,
+                user=request.user,
+                fields=_fields(form.cleaned_data),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Pilot updated."))
+            return redirect(pilot)
+    return render(
+        request,
+        "learning/pilot_form.html",
+        {"form": form, "mission": pilot.mission, "pilot": pilot},
+    )
+
+
+def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = access.access_pilot_for_view(request.user, pilot_id)
+    return render(
+        request,
+        "learning/pilot_detail.html",
+        {
+            "pilot": pilot,
+            "mission": pilot.mission,
+            "treated_places": list(pilot.treated_places.all()),
+            "comparison_places": list(pilot.comparison_places.all()),
+            "indicators": list(pilot.indicators.all()),
+            "partners": list(pilot.partners.all()),
+            "deviations": selectors.deviations(pilot),
+            "replications": selectors.replications(pilot, request.user),
+            "can_manage": access.can_manage_pilot(request.user, pilot),
+            "paragraphs": paragraphs,
+        },
+    )
