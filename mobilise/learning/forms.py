@@ -95,3 +95,22 @@ class PilotForm(forms.Form):
         self.fields["partners"].queryset = selectors.partner_choices(mission)
         if not frozen:
             del self.fields["reason"]
+
+
+class PoolForm(forms.Form):
+    places = PlacesField(
+        label=_("Places"), error_messages={"required": _("Enter the places to add or remove")}
+    )
+    action = forms.ChoiceField(
+        label=_("Add or remove?"),
+        choices=[("added", _("Add to the comparison places")), ("removed", _("Remove from them"))],
+        widget=forms.RadioSelect,
+        initial="added",
+        error_messages={"required": _("Choose whether to add or remove the places")},
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are changing the comparison places")},
+    )

@@ -109,3 +109,26 @@ class PilotDeviation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.field}"
+
+
+class PoolChange(models.Model):
+    """A place added to or taken out of a pilot's comparison pool, and why."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
+
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE, related_name="pool_changes")
+    place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.action} {self.place_id}"

@@ -20,7 +20,7 @@ from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
 from . import selectors
-from .models import Pilot, PilotDeviation
+from .models import Pilot, PilotDeviation, PoolChange
 
 
 @dataclass
@@ -151,3 +151,41 @@ def pilot_update(*, pilot: Pilot, user: Any, fields: PilotFields, reason: str = 
             for name, old, new in changes
         )
     return pilot
+
+
+def pool_change(
+    *, pilot: Pilot, user: Any, places: list[Place], action: str, reason: str
+) -> list[PoolChange]:
+    """Add places to the comparison pool or take them out, with the reason. Once the pilot has
+    started this changes its plan, so it is also kept as a deviation."""
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why you are changing the comparison places")]
+    treated = {p.pk for p in pilot.treated_places.all()}
+    if action == PoolChange.Action.ADDED and any(p.pk in treated for p in places):
+        errors["places"] = [_("A place where the pilot runs cannot also be a comparison")]
+    if action not in PoolChange.Action.values:
+        errors["action"] = [_("Choose whether to add or remove the places")]
+    if errors:
+        raise ValidationError(errors)
+    before = _show("comparison_places", list(pilot.comparison_places.all()))
+    with transaction.atomic():
+        if action == PoolChange.Action.ADDED:
+            pilot.comparison_places.add(*places)
+        else:
+            pilot.comparison_places.remove(*places)
+        changes = PoolChange.objects.bulk_create(
+            PoolChange(pilot=pilot, place=p, action=action, reason=reason.strip(), changed_by=user)
+            for p in places
+        )
+        after = _show("comparison_places", list(pilot.comparison_places.all()))
+        if pilot.plan_frozen and after != before:
+            PilotDeviation.objects.create(
+                pilot=pilot,
+                field="comparison_places",
+                old=before,
+                new=after,
+                reason=reason.strip(),
+                changed_by=user,
+            )
+    return changes

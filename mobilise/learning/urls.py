@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("missions/<slug:slug>/pilots/new/", views.pilot_create, name="pilot_create"),
     path("pilots/<int:pilot_id>/", views.pilot_detail, name="pilot_detail"),
+    path("pilots/<int:pilot_id>/comparison/", views.pilot_comparison, name="pilot_comparison"),
     path("pilots/<int:pilot_id>/edit/", views.pilot_edit, name="pilot_edit"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
-from .forms import PilotForm
+from .forms import PilotForm, PoolForm
 from .models import Pilot
 
 
@@ -126,5 +127,46 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
             "replications": selectors.replications(pilot, request.user),
             "can_manage": access.can_manage_pilot(request.user, pilot),
             "paragraphs": paragraphs,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pilot_comparison(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    """The comparison places suggested for the pilot's measure, the pool, and (for its leads)
+    adding and removing places with a reason."""
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        pilot = access.access_pilot_for_edit(request.user, pilot_id)
+    else:
+        pilot = access.access_pilot_for_view(request.user, pilot_id)
+    can_manage = access.can_manage_pilot(request.user, pilot)
+    form = PoolForm(_data(request)) if can_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.pool_change(
+                pilot=pilot,
+                user=request.user,
+                places=form.cleaned_data["places"],
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Comparison places updated."))
+            return redirect("learning:pilot_comparison", pilot.pk)
+    return render(
+        request,
+        "learning/comparison.html",
+        {
+            "pilot": pilot,
+            "mission": pilot.mission,
+            "suggestions": selectors.suggest_comparison(pilot),
+            "pool": list(pilot.comparison_places.order_by("name")),
+            "pool_changes": selectors.pool_changes(pilot),
+            "can_manage": can_manage,
+            "form": form,
         },
     )

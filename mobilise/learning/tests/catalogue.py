@@ -3,6 +3,7 @@
 PUBLIC: set[str] = {
     "learning:index",
     "learning:pilot_detail",
+    "learning:pilot_comparison",
 }
 SIGNED_IN: set[str] = set()
 # The mission's leads register and change pilots.
