@@ -9,3 +9,16 @@ class LearningConfig(AppConfig):
     name = "mobilise.learning"
     label = "learning"
     verbose_name = _("Test and learn")
+
+    def ready(self) -> None:
+        # Re-imported indicator data recompute the pilots measured on them (indicators sends the
+        # signal without importing this app).
+        from mobilise.indicators.signals import observations_changed
+
+        observations_changed.connect(_recompute, dispatch_uid="learning-recompute-evaluations")
+
+
+def _recompute(sender: object, *, indicator_ids: list[int], **kwargs: object) -> None:
+    from . import services
+
+    services.indicators_changed(indicator_ids=indicator_ids)

@@ -132,3 +132,24 @@ class PoolChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.action} {self.place_id}"
+
+
+class Evaluation(BaseModel):
+    """The engine's results for a pilot, computed in the background and kept as JSON."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being computed")
+        WAITING = "waiting", _("Waiting for data")
+        DONE = "done", _("Computed")
+        FAILED = "failed", _("Could not be computed")
+
+    pilot = models.OneToOneField(Pilot, on_delete=models.CASCADE, related_name="evaluation")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    results = models.JSONField(_("results"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.pilot}: {self.status}"

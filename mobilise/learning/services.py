@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mobilise.accounts.models import Organisation
@@ -20,7 +21,7 @@ from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
 from . import selectors
-from .models import Pilot, PilotDeviation, PoolChange
+from .models import Evaluation, Pilot, PilotDeviation, PoolChange
 
 
 @dataclass
@@ -189,3 +190,55 @@ def pool_change(
                 changed_by=user,
             )
     return changes
+
+
+# --- Evaluation ----------------------------------------------------------------------------------
+
+
+def evaluation_compute(*, pilot: Pilot) -> Evaluation:
+    """Run the engine on the pilot's data now and keep the results (or why there are none)."""
+    from . import evaluating
+
+    status, results, message = Evaluation.Status.DONE, {}, ""
+    try:
+        results = evaluating.json_ready(evaluating.run(pilot))
+    except evaluating.NotReady as exc:
+        status, message = Evaluation.Status.WAITING, str(exc)
+    except ValueError as exc:  # the engine's PanelError and bad-shape errors
+        status, message = Evaluation.Status.FAILED, str(exc)
+    with transaction.atomic():
+        evaluation, _created = Evaluation.objects.update_or_create(
+            pilot=pilot,
+            defaults={
+                "status": status,
+                "results": results,
+                "message": message,
+                "computed_at": timezone.now(),
+            },
+        )
+    return evaluation
+
+
+def evaluation_request(*, pilot: Pilot) -> Evaluation:
+    """Mark the pilot's evaluation as being computed and compute it in the background."""
+    from .tasks import compute_evaluation
+
+    with transaction.atomic():
+        evaluation, _created = Evaluation.objects.get_or_create(pilot=pilot)
+        if evaluation.status != Evaluation.Status.PENDING:
+            evaluation.status = Evaluation.Status.PENDING
+            evaluation.save(update_fields=["status", "updated_at"])
+        pilot_id = pilot.pk
+        transaction.on_commit(lambda: compute_evaluation.enqueue(pilot_id=pilot_id))
+    evaluation.refresh_from_db()
+    return evaluation
+
+
+def indicators_changed(*, indicator_ids: list[int]) -> int:
+    """Indicator data were re-imported: recompute every evaluated pilot measured on them."""
+    pilots = Pilot.objects.filter(indicators__in=indicator_ids, evaluation__isnull=False).distinct()
+    count = 0
+    for pilot in pilots:
+        evaluation_request(pilot=pilot)
+        count += 1
+    return count

@@ -9,5 +9,7 @@ urlpatterns = [
     path("missions/<slug:slug>/pilots/new/", views.pilot_create, name="pilot_create"),
     path("pilots/<int:pilot_id>/", views.pilot_detail, name="pilot_detail"),
     path("pilots/<int:pilot_id>/comparison/", views.pilot_comparison, name="pilot_comparison"),
+    path("pilots/<int:pilot_id>/results/", views.pilot_results, name="pilot_results"),
+    path("pilots/<int:pilot_id>/results.csv", views.pilot_results_csv, name="pilot_results_csv"),
     path("pilots/<int:pilot_id>/edit/", views.pilot_edit, name="pilot_edit"),
 ]

@@ -1,5 +1,6 @@
 """Pages for pilots: the list, registering, the pilot's page and changing it."""
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +9,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
@@ -16,7 +19,7 @@ from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
 from .forms import PilotForm, PoolForm
-from .models import Pilot
+from .models import Evaluation, Pilot
 
 
 def _data(request: HttpRequest) -> Any:
@@ -170,3 +173,85 @@ def pilot_comparison(request: HttpRequest, pilot_id: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+METHOD_LABELS = {
+    "synth": gettext_lazy("Synthetic control"),
+    "did": gettext_lazy("Difference-in-differences"),
+    "its": gettext_lazy("Interrupted time series (no comparison places)"),
+}
+
+
+def _results_context(pilot: Pilot, evaluation: Evaluation | None) -> dict[str, Any]:
+    results = evaluation.results if evaluation and evaluation.status == "done" else {}
+    series = results.get("series", []) if results else []
+    comparison_label = (
+        _("Synthetic %(place)s") % {"place": results.get("treated", "")}
+        if results.get("method") == "synth"
+        else _("Comparison places (average)")
+    )
+    chart = {
+        "series": {
+            "labels": [row["period"] for row in series],
+            "series": [
+                {"label": results.get("treated", ""), "data": [row["treated"] for row in series]},
+            ]
+            + (
+                [{"label": comparison_label, "data": [row["comparison"] for row in series]}]
+                if results.get("method") in ("synth", "did")
+                else []
+            ),
+        }
+    }
+    return {
+        "results": results,
+        "series": series,
+        "comparison_label": comparison_label,
+        "method_label": METHOD_LABELS.get(results.get("method", ""), ""),
+        "chart_data": json_script(chart, "pilot-results-data"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def pilot_results(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        pilot = access.access_pilot_for_edit(request.user, pilot_id)
+        services.evaluation_request(pilot=pilot)
+        messages.success(request, _("The pilot is being evaluated. This page shows the results."))
+        return redirect("learning:pilot_results", pilot.pk)
+    pilot = access.access_pilot_for_view(request.user, pilot_id)
+    evaluation = Evaluation.objects.filter(pilot=pilot).first()
+    return render(
+        request,
+        "learning/results.html",
+        {
+            "pilot": pilot,
+            "mission": pilot.mission,
+            "evaluation": evaluation,
+            "can_manage": access.can_manage_pilot(request.user, pilot),
+            "paragraphs": paragraphs,
+            **_results_context(pilot, evaluation),
+        },
+    )
+
+
+def pilot_results_csv(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = access.access_pilot_for_view(request.user, pilot_id)
+    evaluation = Evaluation.objects.filter(pilot=pilot, status=Evaluation.Status.DONE).first()
+    rows = evaluation.results.get("series", []) if evaluation else []
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pilot-{pilot.pk}-results.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["period", "treated", "comparison", "gap"])
+    for row in rows:
+        writer.writerow(
+            [row["period"], row["treated"], _blank(row["comparison"]), _blank(row["gap"])]
+        )
+    return response
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value

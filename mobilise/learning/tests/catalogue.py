@@ -4,6 +4,8 @@ PUBLIC: set[str] = {
     "learning:index",
     "learning:pilot_detail",
     "learning:pilot_comparison",
+    "learning:pilot_results",
+    "learning:pilot_results_csv",
 }
 SIGNED_IN: set[str] = set()
 # The mission's leads register and change pilots.
