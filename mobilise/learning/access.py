@@ -16,7 +16,7 @@ from mobilise.missions.access import (
 )
 from mobilise.missions.models import Mission
 
-from .models import Pilot
+from .models import Learning, Pilot
 
 
 def can_manage_pilot(user: Any, pilot: Pilot) -> bool:
@@ -59,3 +59,16 @@ def access_pilot_for_edit(user: Any, pilot_id: int) -> Pilot:
 def access_mission_for_pilots(user: Any, slug: str) -> Mission:
     """The mission a lead registers a pilot under (403 for anyone else)."""
     return access_mission_for_edit(user, slug)
+
+
+def can_view_learning(user: Any, learning: Learning) -> bool:
+    if can_edit_mission(user, learning.mission):
+        return True
+    return learning.published and can_view_mission(user, learning.mission)
+
+
+def access_learning_for_view(user: Any, learning_id: int) -> Learning:
+    learning = Learning.objects.select_related("mission").filter(pk=learning_id).first()
+    if learning is None or not can_view_learning(user, learning):
+        raise Http404
+    return learning

@@ -13,8 +13,12 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         # Re-imported indicator data recompute the pilots measured on them (indicators sends the
         # signal without importing this app).
+        from mobilise.core.sections import mission_sections
         from mobilise.indicators.signals import observations_changed
 
+        from . import sections
+
+        mission_sections.register("learning", sections.mission_section, order=50)
         observations_changed.connect(_recompute, dispatch_uid="learning-recompute-evaluations")
 
 

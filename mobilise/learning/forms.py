@@ -11,7 +11,7 @@ from mobilise.missions.models import Mission
 from mobilise.places.forms import PlacesField
 
 from . import selectors
-from .models import Design, Pilot
+from .models import Design, EvidenceLevel, Pilot
 
 
 class PilotForm(forms.Form):
@@ -114,3 +114,95 @@ class PoolForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why you are changing the comparison places")},
     )
+
+
+class LearningForm(forms.Form):
+    title = forms.CharField(
+        label=_("What was learned, in a line"),
+        max_length=200,
+        error_messages={"required": _("Say in a line what was learned")},
+    )
+    summary = forms.CharField(
+        label=_("What was learned"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Say what was learned")},
+    )
+    for_whom = forms.CharField(
+        label=_("For whom did it work, or not?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    conditions = forms.CharField(
+        label=_("In what conditions?"),
+        help_text=_("What another place would need for it to work there"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence_level = forms.TypedChoiceField(
+        label=_("How strong is the evidence?"),
+        help_text=_("The Maryland Scientific Methods Scale, from 1 (weakest) to 5 (strongest)"),
+        choices=EvidenceLevel.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how strong the evidence is")},
+    )
+    pilots = forms.ModelMultipleChoiceField(
+        label=_("Learned from"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the pilots this was learned from")},
+    )
+    published = forms.BooleanField(
+        label=_("Publish this so other places can find it"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pilots"].queryset = mission.pilots.order_by("title")
+
+
+class LibraryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    mission = forms.ModelChoiceField(
+        label=_("Mission"), queryset=None, required=False, empty_label=_("Any mission")
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=100,
+        help_text=_("Where the pilot ran, like Camden"),
+    )
+    indicator = forms.ModelChoiceField(
+        label=_("Outcome measure"), queryset=None, required=False, empty_label=_("Any measure")
+    )
+    design = forms.ChoiceField(
+        label=_("Design"), choices=[("", _("Any design")), *Design.choices], required=False
+    )
+
+    def __init__(self, *args: Any, missions: Any, indicators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions
+        self.fields["indicator"].queryset = indicators
+
+    def clean_place(self) -> Any:
+        from mobilise.places.forms import resolve_place_text
+
+        text = self.cleaned_data["place"].strip()
+        return resolve_place_text(text) if text else None
+
+
+class ReplicateForm(forms.Form):
+    mission = forms.ModelChoiceField(
+        label=_("Which of your missions is this for?"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the mission")},
+    )
+
+    def __init__(self, *args: Any, missions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mission"].queryset = missions

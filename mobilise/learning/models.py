@@ -153,3 +153,56 @@ class Evaluation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.status}"
+
+
+class EvidenceLevel(models.IntegerChoices):
+    """The Maryland Scientific Methods Scale, as the What Works Centres use it."""
+
+    CORRELATION = 1, _("1 – a correlation at one point in time")
+    BEFORE_AFTER = 2, _("2 – before and after, or with controls, without a comparison group")
+    COMPARISON = 3, _("3 – before and after, against a comparison group")
+    QUASI_RANDOM = 4, _("4 – a close comparison: quasi-random variation or matched controls")
+    RANDOMISED = 5, _("5 – random assignment")
+
+
+# The level a design reaches at best: the lead may choose lower.
+DESIGN_LEVELS = {
+    Design.RANDOMISED: 5,
+    Design.CLUSTER_RANDOMISED: 5,
+    Design.STEPPED_WEDGE: 5,
+    Design.RDD: 4,
+    Design.SYNTHETIC_CONTROL: 4,
+    Design.DID: 3,
+    Design.ITS: 2,
+    Design.BEFORE_AFTER: 2,
+    Design.THEORY_BASED: 1,
+}
+
+
+class Learning(BaseModel):
+    """What a pilot (or several) taught, written for other places to reuse."""
+
+    mission = models.ForeignKey(
+        "missions.Mission", on_delete=models.CASCADE, related_name="learnings"
+    )
+    title = models.CharField(_("what was learned, in a line"), max_length=200)
+    summary = models.TextField(_("what was learned"))
+    for_whom = models.TextField(_("for whom"), blank=True)
+    conditions = models.TextField(_("in what conditions"), blank=True)
+    evidence_level = models.PositiveSmallIntegerField(
+        _("evidence level (Maryland Scientific Methods Scale)"), choices=EvidenceLevel.choices
+    )
+    pilots = models.ManyToManyField(Pilot, related_name="learnings", verbose_name=_("pilots"))
+    published = models.BooleanField(_("published"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:learning_detail", args=[self.pk])

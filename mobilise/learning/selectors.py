@@ -16,7 +16,7 @@ from mobilise.missions.access import missions_led_by
 from mobilise.missions.models import Mission
 from mobilise.places.models import Place
 
-from .models import Pilot
+from .models import Learning, Pilot
 
 
 def pilots_visible_to(user: Any) -> QuerySet[Pilot]:
@@ -193,3 +193,87 @@ def suggest_comparison(pilot: Pilot) -> Suggestions:
 
 def pool_changes(pilot: Pilot) -> list:
     return list(pilot.pool_changes.select_related("place", "changed_by"))
+
+
+# --- Learnings -----------------------------------------------------------------------------------
+
+
+def learnings_visible_to(user: Any) -> QuerySet[Learning]:
+    public = Q(published=True, mission__status__in=Mission.PUBLIC_STATUSES)
+    led = Q(mission__in=missions_led_by(user).values("pk"))
+    return Learning.objects.filter(public | led).select_related("mission").distinct()
+
+
+def learning_search(
+    user: Any,
+    *,
+    text: str = "",
+    mission: Mission | None = None,
+    place: Place | None = None,
+    indicator: Indicator | None = None,
+    design: str = "",
+) -> list[Learning]:
+    found = learnings_visible_to(user)
+    if text:
+        words = Q()
+        for word in text.split():
+            words &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(for_whom__icontains=word)
+                | Q(conditions__icontains=word)
+                | Q(pilots__title__icontains=word)
+            )
+        found = found.filter(words)
+    if mission is not None:
+        found = found.filter(mission=mission)
+    if place is not None:
+        found = found.filter(pilots__treated_places=place)
+    if indicator is not None:
+        found = found.filter(pilots__indicators=indicator)
+    if design:
+        found = found.filter(pilots__design=design)
+    return list(found.distinct().prefetch_related("pilots__treated_places"))
+
+
+def learning_filter_choices(user: Any) -> dict[str, QuerySet]:
+    """What the library's filters offer: only what some visible learning has."""
+    visible = learnings_visible_to(user)
+    pilots = Pilot.objects.filter(learnings__in=visible.values("pk"))
+    return {
+        "missions": Mission.objects.filter(learnings__in=visible.values("pk"))
+        .distinct()
+        .order_by("title"),
+        "indicators": Indicator.objects.filter(pilots__in=pilots.values("pk"))
+        .distinct()
+        .order_by("title"),
+    }
+
+
+def mission_pilots(mission: Mission, *, leads: bool) -> list[Pilot]:
+    """The mission's pilots for its page: all of them for its leads, the published otherwise."""
+    pilots = Pilot.objects.filter(mission=mission)
+    if not leads:
+        pilots = pilots.filter(published=True)
+    return list(pilots)
+
+
+def mission_learnings(mission: Mission, *, leads: bool) -> tuple[list[Learning], list[Learning]]:
+    """The mission's own learnings, and other missions' published ones on the measures its
+    outcomes are judged by (one query: the mission page shows them)."""
+    measures = Indicator.objects.filter(links__outcome__mission=mission).values("pk")
+    own = Q(mission=mission) if leads else Q(mission=mission, published=True)
+    others = Q(
+        pilots__indicators__in=measures,
+        published=True,
+        mission__status__in=Mission.PUBLIC_STATUSES,
+    )
+    found = list(Learning.objects.filter(own | others).select_related("mission").distinct())
+    return (
+        [learning for learning in found if learning.mission_id == mission.pk],
+        [learning for learning in found if learning.mission_id != mission.pk],
+    )
+
+
+def pilot_learnings(pilot: Pilot, user: Any) -> list[Learning]:
+    return list(learnings_visible_to(user).filter(pilots=pilot))

@@ -21,7 +21,7 @@ from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
 from . import selectors
-from .models import Evaluation, Pilot, PilotDeviation, PoolChange
+from .models import Evaluation, EvidenceLevel, Learning, Pilot, PilotDeviation, PoolChange
 
 
 @dataclass
@@ -242,3 +242,42 @@ def indicators_changed(*, indicator_ids: list[int]) -> int:
         evaluation_request(pilot=pilot)
         count += 1
     return count
+
+
+# --- Learnings -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LearningFields:
+    title: str
+    summary: str
+    for_whom: str
+    conditions: str
+    evidence_level: int
+    pilots: list[Pilot]
+    published: bool = True
+
+
+def learning_create(*, mission: Mission, user: Any, fields: LearningFields) -> Learning:
+    errors: dict[str, list[str]] = {}
+    if not fields.pilots:
+        errors["pilots"] = [_("Choose the pilots this was learned from")]
+    elif any(p.mission_id != mission.pk for p in fields.pilots):
+        errors["pilots"] = [_("Choose pilots of this mission")]
+    if fields.evidence_level not in EvidenceLevel.values:
+        errors["evidence_level"] = [_("Choose the evidence level")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        learning = Learning.objects.create(
+            mission=mission,
+            created_by=user,
+            title=fields.title,
+            summary=fields.summary,
+            for_whom=fields.for_whom,
+            conditions=fields.conditions,
+            evidence_level=fields.evidence_level,
+            published=fields.published,
+        )
+        learning.pilots.set(fields.pilots)
+    return learning

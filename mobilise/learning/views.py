@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
+from mobilise.missions.access import missions_led_by
 
 from . import access, selectors, services
-from .forms import PilotForm, PoolForm
-from .models import Evaluation, Pilot
+from .forms import LearningForm, LibraryForm, PilotForm, PoolForm, ReplicateForm
+from .models import DESIGN_LEVELS, Evaluation, Pilot
 
 
 def _data(request: HttpRequest) -> Any:
@@ -53,19 +55,24 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pilot_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_pilots(request.user, slug)
-    form = PilotForm(_data(request), mission=mission)
+    original = _original(request)
+    form = PilotForm(
+        _data(request), mission=mission, initial=_replication_initial(original, mission)
+    )
     if request.method == "POST" and form.is_valid():
+        fields = _fields(form.cleaned_data)
+        fields.replicates = original
         try:
-            pilot = services.pilot_create(
-                mission=mission, user=request.user, fields=_fields(form.cleaned_data)
-            )
+            pilot = services.pilot_create(mission=mission, user=request.user, fields=fields)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Pilot registered."))
             return redirect(pilot)
     return render(
-        request, "learning/pilot_form.html", {"form": form, "mission": mission, "pilot": None}
+        request,
+        "learning/pilot_form.html",
+        {"form": form, "mission": mission, "pilot": None, "original": original},
     )
 
 
@@ -110,7 +117,7 @@ def pilot_edit(request: HttpRequest, pilot_id: int) -> HttpResponse:
     return render(
         request,
         "learning/pilot_form.html",
-        {"form": form, "mission": pilot.mission, "pilot": pilot},
+        {"form": form, "mission": pilot.mission, "pilot": pilot, "original": None},
     )
 
 
@@ -129,6 +136,7 @@ def pilot_detail(request: HttpRequest, pilot_id: int) -> HttpResponse:
             "deviations": selectors.deviations(pilot),
             "replications": selectors.replications(pilot, request.user),
             "can_manage": access.can_manage_pilot(request.user, pilot),
+            "learnings": selectors.pilot_learnings(pilot, request.user),
             "paragraphs": paragraphs,
         },
     )
@@ -255,3 +263,127 @@ def pilot_results_csv(request: HttpRequest, pilot_id: int) -> HttpResponse:
 
 def _blank(value: Any) -> Any:
     return "" if value is None else value
+
+
+def _original(request: HttpRequest) -> Pilot | None:
+    """The pilot being replicated (``?replicates=ID``), if the person may read it."""
+    raw = request.GET.get("replicates", "")
+    if not raw.isdigit():
+        return None
+    try:
+        return access.access_pilot_for_view(request.user, int(raw))
+    except Http404:
+        return None
+
+
+def _replication_initial(original: Pilot | None, mission: Any) -> dict[str, Any]:
+    if original is None:
+        return {}
+    indicators = selectors.indicator_choices(mission)
+    return {
+        "title": _("%(title)s (replication)") % {"title": original.title},
+        "hypothesis": original.hypothesis,
+        "intervention": original.intervention,
+        "design": original.design,
+        "indicators": list(indicators.filter(pk__in=original.indicators.values("pk"))),
+        "treated_places": "\n".join(p.name for p in mission.places.all()),
+        "published": True,
+    }
+
+
+# --- Learnings -----------------------------------------------------------------------------------
+
+
+def learning_index(request: HttpRequest) -> HttpResponse:
+    choices = selectors.learning_filter_choices(request.user)
+    form = LibraryForm(request.GET or None, **choices)
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "text": data["q"],
+            "mission": data["mission"],
+            "place": data["place"],
+            "indicator": data["indicator"],
+            "design": data["design"],
+        }
+    learnings = selectors.learning_search(request.user, **filters)
+    return render(
+        request,
+        "learning/library.html",
+        {"form": form, "learnings": learnings, "filtered": bool(filters)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    pilot = access.access_pilot_for_edit(request.user, pilot_id)
+    initial = {"pilots": [pilot], "evidence_level": DESIGN_LEVELS.get(pilot.design, 1)}
+    form = LearningForm(_data(request), mission=pilot.mission, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            learning = services.learning_create(
+                mission=pilot.mission,
+                user=request.user,
+                fields=services.LearningFields(
+                    title=data["title"],
+                    summary=data["summary"],
+                    for_whom=data["for_whom"],
+                    conditions=data["conditions"],
+                    evidence_level=data["evidence_level"],
+                    pilots=list(data["pilots"]),
+                    published=data["published"],
+                ),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Learning recorded."))
+            return redirect(learning)
+    return render(
+        request,
+        "learning/learning_form.html",
+        {"form": form, "pilot": pilot, "mission": pilot.mission},
+    )
+
+
+def learning_detail(request: HttpRequest, learning_id: int) -> HttpResponse:
+    learning = access.access_learning_for_view(request.user, learning_id)
+    pilots = list(selectors.pilots_visible_to(request.user).filter(learnings=learning))
+    return render(
+        request,
+        "learning/learning_detail.html",
+        {
+            "learning": learning,
+            "mission": learning.mission,
+            "pilots": pilots,
+            "paragraphs": paragraphs,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pilot_replicate(request: HttpRequest, pilot_id: int) -> HttpResponse:
+    """ "Try this in my place": choose which of your missions the replication is for, then
+    register it with the original's plan filled in."""
+    pilot = access.access_pilot_for_view(request.user, pilot_id)
+    missions = missions_led_by(request.user).order_by("title")
+    first = missions.first()
+    form = ReplicateForm(
+        _data(request), missions=missions, initial={"mission": first.pk if first else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        return _to_replication(form.cleaned_data["mission"], pilot)
+    return render(
+        request,
+        "learning/replicate.html",
+        {"form": form, "pilot": pilot, "has_missions": missions.exists()},
+    )
+
+
+def _to_replication(mission: Any, pilot: Pilot) -> HttpResponse:
+    target = reverse("learning:pilot_create", args=[mission.slug])
+    return redirect(f"{target}?replicates={pilot.pk}")
