@@ -13,10 +13,10 @@ from mobilise.places.models import Place
 from . import content
 from .assurance import demo_assurance
 from .budgeting import demo_budgeting
-from .learning import demo_learning
 from .coalition import demo_coalition
 from .deliberation import demo_deliberation
 from .indicators import demo_indicators
+from .learning import demo_learning
 
 
 @dataclass
