@@ -16,6 +16,7 @@ urlpatterns = [
     path("coalition/", include("mobilise.coalition.urls")),
     path("conversations/", include("mobilise.deliberation.urls")),
     path("budgets/", include("mobilise.budgeting.urls")),
+    path("learning/", include("mobilise.learning.urls")),
     path("assurance/", include("mobilise.assurance.urls")),
     path("", include("mobilise.accounts.urls")),
     path("account/", include("allauth.urls")),

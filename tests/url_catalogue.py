@@ -20,7 +20,7 @@ from mobilise.places.tests.factories import PlaceFactory
 
 APP_CATALOGUES = {
     app: import_module(f"mobilise.{app}.tests.catalogue")
-    for app in ("deliberation", "budgeting", "assurance")
+    for app in ("deliberation", "budgeting", "learning", "assurance")
 }
 OUR_NAMESPACES = {
     "core",

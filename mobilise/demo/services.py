@@ -16,6 +16,7 @@ from .budgeting import demo_budgeting
 from .coalition import demo_coalition
 from .deliberation import demo_deliberation
 from .indicators import demo_indicators
+from .learning import demo_learning
 
 
 @dataclass
@@ -157,6 +158,7 @@ def demo_build(*, load_places: bool = True) -> DemoSummary:
     demo_coalition()
     demo_deliberation()
     demo_budgeting()
+    demo_learning()
     # Last: councils and stocktakes draw on everything above.
     demo_assurance()
     # The later steps add organisations, people and missions (coalition partners, other places).

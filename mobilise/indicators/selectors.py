@@ -1535,3 +1535,17 @@ _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 def csv_filename(indicator: Indicator, place: Place | None = None) -> str:
     name = f"indicator-{indicator.code}" + (f"-{place.code}" if place else "") + ".csv"
     return _SAFE_FILENAME.sub("-", name)
+
+
+def series_panel(series: Series, place_ids: Iterable[int]) -> dict[int, list[Value]]:
+    """Every observation of ``series`` in each of ``place_ids``, by place id, oldest first (one
+    query; for comparisons across places, such as a pilot's comparison pool)."""
+    panel: dict[int, list[Value]] = defaultdict(list)
+    rows = (
+        Observation.objects.filter(series=series, place_id__in=list(place_ids))
+        .order_by("place_id", "time")
+        .values_list("place_id", "period", "time", "value", "status")
+    )
+    for place_id, *value in rows:
+        panel[place_id].append(Value(*value))
+    return dict(panel)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mobilise.coalition",
     "mobilise.deliberation",
     "mobilise.budgeting",
+    "mobilise.learning",
     "mobilise.assurance",
     "mobilise.demo",
     "django.contrib.admin",

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mobilise.indicators.models import Indicator, Observation, Series
+from mobilise.indicators.signals import observations_changed
 
 from . import meta as meta_module
 from .meta import IndicatorMeta, MetaError
@@ -1031,6 +1032,7 @@ class Importer:
         ]
         if changed:
             Indicator.objects.filter(pk__in=changed).update(updated_at=timezone.now())
+            observations_changed.send(sender=Indicator, indicator_ids=changed)
 
     def _decide_series(self) -> None:
         by_code: dict[str, list[_SeriesState]] = {}

@@ -180,3 +180,23 @@ def test_the_map_page_shows_a_corrected_value_at_once(client):
 
     html = client.get(url).content.decode().replace(" ", "")
     assert ">8.5<" in html and ">9<" not in html
+
+
+def test_a_correction_tells_listeners_which_indicators_changed(places):
+    from mobilise.indicators.signals import observations_changed
+
+    load(FIRST)
+    heard = []
+
+    def listener(sender, *, indicator_ids, **kwargs):
+        heard.append(
+            sorted(Indicator.objects.filter(pk__in=indicator_ids).values_list("code", flat=True))
+        )
+
+    observations_changed.connect(listener)
+    try:
+        load(FIRST)  # nothing changed: nobody is told
+        load([("co2", "E09000007", "2020", "8.5", "")])
+    finally:
+        observations_changed.disconnect(listener)
+    assert heard == [["co2"]]

@@ -1,0 +1,127 @@
+import pytest
+from django.urls import reverse
+
+from mobilise.indicators.models import Indicator
+from mobilise.indicators.signals import observations_changed
+from mobilise.indicators.tests.factories import ObservationFactory, SeriesFactory
+from mobilise.learning.models import Design, Evaluation
+from mobilise.places.models import Place
+
+from .factories import PilotFactory
+
+pytestmark = pytest.mark.django_db
+
+# Camden follows a mix of its neighbours until 2016, then falls 8 below it.
+TRENDS = {
+    "Islington": [60, 59, 58, 57, 56, 55, 54, 53, 52, 51],
+    "Hackney": [40, 40, 39, 39, 38, 38, 37, 37, 36, 36],
+    "Bromley": [70, 68, 66, 64, 62, 60, 58, 56, 54, 52],
+    "Lambeth": [50, 50, 50, 50, 50, 50, 50, 50, 50, 50],
+}
+
+
+@pytest.fixture
+def evaluated_world(mission, camden, indicator):
+    series = SeriesFactory(indicator=indicator)
+    places = []
+    for n, (name, values) in enumerate(TRENDS.items()):
+        place = Place.objects.create(code=f"E0900010{n}", name=name, kind=Place.Kind.UNITARY)
+        places.append(place)
+        for i, value in enumerate(values):
+            ObservationFactory(series=series, place=place, period=str(2010 + i), value=value)
+    for i in range(10):
+        mix = (TRENDS["Islington"][i] + TRENDS["Hackney"][i]) / 2
+        ObservationFactory(
+            series=series, place=camden, period=str(2010 + i), value=mix - (8 if i >= 6 else 0)
+        )
+    pilot = PilotFactory(mission=mission, places=[camden], indicators=[indicator])
+    pilot.start_date = pilot.start_date.replace(year=2016, month=1, day=1)
+    pilot.save()
+    pilot.comparison_places.set(places)
+    return {"pilot": pilot, "series": series}
+
+
+def _evaluate(client, lead, pilot, capture):
+    client.force_login(lead)
+    with capture(execute=True):
+        response = client.post(reverse("learning:pilot_results", args=[pilot.pk]))
+    assert response.status_code == 302
+
+
+def test_synthetic_control_results_with_chart_table_weights_and_judgement(
+    client, lead, evaluated_world, django_capture_on_commit_callbacks
+):
+    pilot = evaluated_world["pilot"]
+    _evaluate(client, lead, pilot, django_capture_on_commit_callbacks)
+    evaluation = Evaluation.objects.get(pilot=pilot)
+    assert evaluation.status == "done"
+    assert evaluation.results["method"] == "synth"
+    assert evaluation.results["estimate"] == pytest.approx(-8, abs=1)
+    client.logout()
+    page = client.get(reverse("learning:pilot_results", args=[pilot.pk])).content.decode()
+    assert "Synthetic Camden" in page
+    assert "pilot-results-data" in page  # the chart's data island, beside the table
+    assert "Weights of the comparison places" in page and "Hackney" in page
+    assert "Evidence of an effect" in page
+    assert "p-value" in page
+    csv = client.get(reverse("learning:pilot_results_csv", args=[pilot.pk])).content.decode()
+    assert csv.lstrip("\ufeff").startswith("period,treated,comparison,gap")
+    assert "2019," in csv
+
+
+def test_difference_in_differences_for_that_design(
+    client, lead, evaluated_world, django_capture_on_commit_callbacks
+):
+    pilot = evaluated_world["pilot"]
+    pilot.design = Design.DID
+    pilot.save()
+    _evaluate(client, lead, pilot, django_capture_on_commit_callbacks)
+    results = Evaluation.objects.get(pilot=pilot).results
+    assert results["method"] == "did"
+    assert results["ci_low"] < results["estimate"] < results["ci_high"]
+    page = client.get(reverse("learning:pilot_results", args=[pilot.pk])).content.decode()
+    assert "95% confidence interval" in page
+
+
+def test_interrupted_time_series_when_there_is_no_pool(
+    client, lead, evaluated_world, django_capture_on_commit_callbacks
+):
+    pilot = evaluated_world["pilot"]
+    pilot.comparison_places.clear()
+    _evaluate(client, lead, pilot, django_capture_on_commit_callbacks)
+    assert Evaluation.objects.get(pilot=pilot).results["method"] == "its"
+    assert client.get(reverse("learning:pilot_results", args=[pilot.pk])).status_code == 200
+
+
+def test_no_figures_after_the_start_says_so(client, lead, mission, camden, indicator):
+    pilot = PilotFactory(mission=mission, places=[camden], indicators=[indicator])
+    series = SeriesFactory(indicator=indicator)
+    ObservationFactory(series=series, place=camden, period="2020", value=1)
+    from mobilise.learning import services
+
+    services.evaluation_compute(pilot=pilot)
+    page = client.get(reverse("learning:pilot_results", args=[pilot.pk])).content.decode()
+    assert "no figures for Camden from the pilot" in page
+
+
+def test_a_reimport_recomputes_the_evaluation(
+    client, lead, evaluated_world, django_capture_on_commit_callbacks
+):
+    pilot = evaluated_world["pilot"]
+    _evaluate(client, lead, pilot, django_capture_on_commit_callbacks)
+    before = Evaluation.objects.get(pilot=pilot).results["estimate"]
+    camden = pilot.treated_places.get()
+    evaluated_world["series"].observations.filter(place=camden, time__gte=2016).update(value=0)
+    indicator = pilot.indicators.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        observations_changed.send(sender=Indicator, indicator_ids=[indicator.pk])
+    after = Evaluation.objects.get(pilot=pilot).results["estimate"]
+    assert after < before - 10
+
+
+def test_only_leads_evaluate(client, evaluated_world):
+    from mobilise.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    url = reverse("learning:pilot_results", args=[evaluated_world["pilot"].pk])
+    assert client.post(url).status_code == 403
