@@ -76,6 +76,7 @@ HISTORIES = {
     "camden-good-work": ["amber", "amber_green", "green"],
     "manchester-zero-carbon": ["amber", "amber_red"],
     "cardiff-one-planet": ["amber_green", "green"],
+    "waltham-forest-healthy-streets": ["amber_green"],
     "growth": ["amber"],
     "clean-energy": ["amber", "amber"],
     "safer-streets": ["amber_red"],
@@ -455,6 +456,7 @@ def demo_assurance() -> DemoAssuranceSummary:
     _other_places()
     slugs = [s["slug"] for s in content.NATIONAL_MISSIONS + content.BOROUGH_MISSIONS]
     slugs += [spec[3] for spec in OTHER_PLACES]
+    slugs += [slug for slug in HISTORIES if slug not in slugs]  # the test-and-learn demo's too
     missions = {m.slug: m for m in Mission.objects.filter(slug__in=slugs)}
     mission = missions.get(COUNCIL_MISSION)
     if mission is None:
