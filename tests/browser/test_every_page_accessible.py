@@ -20,6 +20,7 @@ NOT_HTML = {
     "assurance:paper_download",
     "deliberation:votes_json",
     "deliberation:export",
+    "learning:pilot_results_csv",
 }
 
 
