@@ -392,14 +392,22 @@ def _target_series(indicator: Indicator, request: HttpRequest) -> tuple[list[Ser
     return all_series, series
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpResponse:
-    indicator = _indicator_or_404(code)
-    place = _place_or_404(place_code)
-    access.check_can_set_target(request.user, indicator, place)
-    all_series, series = _target_series(indicator, request)
-    existing = selectors.targets_queryset().filter(series=series, place=place, link=None).first()
+def target_page(
+    request: HttpRequest,
+    *,
+    indicator: Any,
+    place: Any,
+    all_series: list[Any],
+    series: Any,
+    existing: Any,
+    link: Any,
+    outcome: Any,
+    cancel_url: str,
+    on_saved: Any,
+) -> HttpResponse:
+    """The target and milestones form, for a place's own target (``link`` None) or an outcome's
+    (its link to the indicator): validate, save through the service, then ``on_saved(series)``
+    gives the response; otherwise the form again, with the series' recent values beside it."""
     history = selectors.series_history(series, place)
     lookup = {v.period: v.value for v in history}
     choices = series_choices(all_series, selectors.series_label)
@@ -418,6 +426,7 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
                     indicator=indicator,
                     place=place,
                     series=chosen,
+                    link=link,
                     baseline_period=form.cleaned_data["baseline_period"],
                     baseline_value=form.cleaned_data["baseline_value"],
                     target_year=form.cleaned_data["target_year"],
@@ -428,15 +437,7 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(
-                    request, _("Target saved for %(place)s") % {"place": place.display_name}
-                )
-                query = {"place": place.code}
-                if not chosen.is_headline:
-                    query["series"] = chosen.key
-                return redirect(
-                    reverse("indicators:detail", args=[indicator.code]) + "?" + urlencode(query)
-                )
+                return on_saved(chosen)
     else:
         initial = TargetForm.initial_for(existing) or {"series": str(series.pk)}
         if existing is None and history:
@@ -456,12 +457,43 @@ def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpRespons
             form=form,
             history=history[-8:],
             decimals=selectors.decimals_for(v.value for v in history),
-            outcome=None,
-            cancel_url=reverse("indicators:detail", args=[indicator.code])
-            + "?"
-            + urlencode({"place": place.code}),
+            outcome=outcome,
+            cancel_url=cancel_url,
         ),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, code: str, place_code: str) -> HttpResponse:
+    indicator = _indicator_or_404(code)
+    place = _place_or_404(place_code)
+    access.check_can_set_target(request.user, indicator, place)
+    all_series, series = _target_series(indicator, request)
+
+    def saved(chosen: Any) -> HttpResponse:
+        messages.success(request, _("Target saved for %(place)s") % {"place": place.display_name})
+        query = {"place": place.code}
+        if not chosen.is_headline:
+            query["series"] = chosen.key
+        return redirect(
+            reverse("indicators:detail", args=[indicator.code]) + "?" + urlencode(query)
+        )
+
+    return target_page(
+        request,
+        indicator=indicator,
+        place=place,
+        all_series=all_series,
+        series=series,
+        existing=selectors.targets_queryset().filter(series=series, place=place, link=None).first(),
+        link=None,
+        outcome=None,
+        cancel_url=reverse("indicators:detail", args=[indicator.code])
+        + "?"
+        + urlencode({"place": place.code}),
+        on_saved=saved,
     )
 
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 from mobilise.core.forms_govuk import apply_service_errors
 
 from . import access, selectors, services
-from .forms import IndicatorLinkForm, IndicatorSearchForm, TargetForm, series_choices
+from .forms import IndicatorLinkForm, IndicatorSearchForm
+from .views import target_page
 
 MAX_RESULTS = 20
 
@@ -132,69 +133,26 @@ def link_target(request: HttpRequest, slug: str, outcome_slug: str, link_id: int
     wanted = request.POST.get("series") or request.GET.get("series") or ""
     series = {str(s.pk): s for s in all_series}.get(wanted) or all_series[0]
     existing = selectors.link_target(link, series)
-    history = selectors.series_history(series, place)
-    lookup = {v.period: v.value for v in history}
-    choices = series_choices(all_series, selectors.series_label)
-    rows = max(3, (existing.milestones.count() + 1) if existing else 3)
-    back = outcome.get_absolute_url() + "#outcome-indicator-links"
-    if request.method == "POST":
-        form = TargetForm(
-            request.POST, series_choices=choices, milestone_rows=rows, baseline_lookup=lookup
+
+    def saved(chosen: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Target saved for ‘%(indicator)s’ in %(place)s")
+            % {"indicator": indicator.title, "place": place.display_name},
         )
-        if form.is_valid():
-            chosen = {str(s.pk): s for s in all_series}.get(
-                form.cleaned_data.get("series") or "", series
-            )
-            try:
-                services.target_set(
-                    user=request.user,
-                    indicator=indicator,
-                    place=place,
-                    series=chosen,
-                    link=link,
-                    baseline_period=form.cleaned_data["baseline_period"],
-                    baseline_value=form.cleaned_data["baseline_value"],
-                    target_year=form.cleaned_data["target_year"],
-                    target_value=form.cleaned_data["target_value"],
-                    milestones=form.cleaned_data["milestones"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    _("Target saved for ‘%(indicator)s’ in %(place)s")
-                    % {"indicator": indicator.title, "place": place.display_name},
-                )
-                return redirect(outcome.get_absolute_url())
-    else:
-        initial = TargetForm.initial_for(existing) or {"series": str(series.pk)}
-        if existing is None and history:
-            initial["baseline_period"] = history[-1].period
-        form = TargetForm(
-            initial=initial, series_choices=choices, milestone_rows=rows, baseline_lookup=lookup
-        )
-    return render(
+        return redirect(outcome.get_absolute_url())
+
+    return target_page(
         request,
-        "indicators/target_form.html",
-        {
-            "status_label": selectors.status_label,
-            "status_class": selectors.STATUS_TAG_CLASSES.get,
-            "fmt": selectors.format_value,
-            "series_label": selectors.series_label,
-            "indicator": indicator,
-            "place": place,
-            "series": series,
-            "all_series": all_series,
-            "existing": existing,
-            "form": form,
-            "history": history[-8:],
-            "decimals": selectors.decimals_for(v.value for v in history),
-            "outcome": outcome,
-            "cancel_url": back,
-        },
-        status=400 if request.method == "POST" else 200,
+        indicator=indicator,
+        place=place,
+        all_series=all_series,
+        series=series,
+        existing=existing,
+        link=link,
+        outcome=outcome,
+        cancel_url=outcome.get_absolute_url() + "#outcome-indicator-links",
+        on_saved=saved,
     )
 
 
