@@ -12,6 +12,7 @@ changes the value when someone scrolls over it).
 ``required_message=``) for the message a particular question needs.
 """
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -121,3 +122,48 @@ class FloatNumberField(TypedNumberMixin, forms.FloatField):
         if result is not None and not math.isfinite(result):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return result
+
+
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.\s]?(?P<minute>\d{2}))?\s*(?P<half>[ap]\.?\s*m\.?)?$", re.IGNORECASE
+)
+_WORDS = {"midday": dt.time(12, 0), "noon": dt.time(12, 0), "midnight": dt.time(0, 0)}
+
+
+def parse_time(text: str) -> dt.time | None:
+    """A time of day as people type it: 18:00, 6pm, 6:30pm, 6.30 pm, 1830, midday."""
+    text = text.strip().lower()
+    if text in _WORDS:
+        return _WORDS[text]
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").replace(".", "").replace(" ", "")
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+class TimeField(forms.CharField):
+    """A time of day as people type it (GOV.UK has no time input pattern)."""
+
+    default_error_messages = {"invalid": _("Enter a time, like 6pm or 18:00")}
+
+    def to_python(self, value: Any) -> dt.time | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        parsed = parse_time(text)
+        if parsed is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        return value

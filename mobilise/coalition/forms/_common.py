@@ -1,18 +1,15 @@
 """Fields and helpers the coalition's forms share."""
 
-import datetime as dt
-import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import AmountField, DecimalNumberField
+from mobilise.core.forms_fields import TimeField as CoreTimeField
 from mobilise.places.models import Place
 
 MYSELF = "myself"
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 def _amount(
@@ -49,27 +46,12 @@ class _TagsField(forms.CharField):
         return ", ".join(value) if isinstance(value, (list, tuple)) else value
 
 
-class TimeField(forms.CharField):
-    """A time of day as people type it: 14:30, 9:00 or 9.00 (GOV.UK has no time input pattern)."""
+class TimeField(CoreTimeField):
+    """A session's time of day, as people type it (14:30, 9.00, 2pm)."""
 
     default_error_messages = {
         "invalid": _("Enter a time in hours and minutes, like 09:30 or 14:00")
     }
-
-    def to_python(self, value: Any) -> dt.time | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        match = _TIME.match(text)
-        if not match:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour > 23 or minute > 59:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return dt.time(hour, minute)
-
-    def prepare_value(self, value: Any) -> Any:
-        return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
 def _place_field(label: str) -> forms.ModelChoiceField:
