@@ -355,29 +355,34 @@ class SyntheticControl:
         if not spec["predictors"]:
             labels = [f"{spec['outcome']} {_num(v)}" for v in panel.times[fit]]
             return _Design(z1.copy(), z0.copy(), z1, z0, labels, standardise=False)
-        x = []
-        labels = []
-        for p in spec["predictors"]:
-            years = p.years if p.years is not None else spec["pre_years"]
-            mask = panel.time_mask(years)
-            if not mask.any():
-                raise PanelError(
-                    f"{panel.source}: predictor {p.label!r}: the panel has none of those years."
-                )
-            matrix = panel.column(p.column)[:, mask]
-            values = []
-            for unit in [treated, *donors]:
-                row = matrix[panel.unit_index(unit)]
-                if np.isnan(row).all():
+        if "_x" not in spec:
+            # Every unit's predictor values, computed once for the fit and all its placebos.
+            x, labels = [], []
+            for p in spec["predictors"]:
+                years = p.years if p.years is not None else spec["pre_years"]
+                mask = panel.time_mask(years)
+                if not mask.any():
                     raise PanelError(
-                        f"{panel.source}: column {p.column!r} has no value for unit {unit!r} "
-                        f"in the years of predictor {p.label!r}."
+                        f"{panel.source}: predictor {p.label!r}: the panel has none of those years."
                     )
-                values.append(float(np.nanmean(row)))
-            x.append(values)
-            labels.append(p.label)
-        xa = np.asarray(x)
-        return _Design(xa[:, 0], xa[:, 1:], z1, z0, labels, standardise=True)
+                matrix = panel.column(p.column)[:, mask]
+                empty = np.isnan(matrix).all(axis=1)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    means = np.nansum(matrix, axis=1) / (~np.isnan(matrix)).sum(axis=1)
+                x.append(np.where(empty, np.nan, means))
+                labels.append(p.label)
+            spec["_x"], spec["_labels"] = np.asarray(x), labels
+        labels = spec["_labels"]
+        every = spec["_x"][:, [t, *rows]]
+        if np.isnan(every).any():
+            which, col = map(int, np.argwhere(np.isnan(every))[0])
+            unit = [treated, *donors][col]
+            p = spec["predictors"][which]
+            raise PanelError(
+                f"{panel.source}: column {p.column!r} has no value for unit {unit!r} "
+                f"in the years of predictor {p.label!r}."
+            )
+        return _Design(every[:, 0], every[:, 1:], z1, z0, list(labels), standardise=True)
 
     def _solve(self, d: _Design) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
         """(W, V, loss) for one design."""
@@ -390,10 +395,21 @@ class SyntheticControl:
         sd = both.std(axis=1, ddof=1)
         sd[sd == 0] = 1.0
         x1s, x0s = d.x1 / sd, d.x0 / sd[:, None]
+        # The nearest point of the donors' convex hull is a mix of the hull's vertices, and a
+        # diagonal V does not change which donors those are: the inner problem can leave out
+        # donors inside the hull once, for every V the outer search tries.
+        hull = _hull_vertices(x0s)
+        x0h = x0s[:, hull]
+        n_donors = x0s.shape[1]
 
         def weights_for(v: NDArray[np.float64]) -> NDArray[np.float64]:
             root = np.sqrt(v)
-            return simplex_lstsq(root[:, None] * x0s, root * x1s)
+            wh = simplex_lstsq(root[:, None] * x0h, root * x1s)
+            if len(hull) == n_donors:
+                return wh
+            w = np.zeros(n_donors)
+            w[hull] = wh
+            return w
 
         def to_v(x: NDArray[np.float64]) -> NDArray[np.float64]:
             e = np.exp(np.clip(x - x.max(), -40, 0))
@@ -552,6 +568,26 @@ def _placebo(job: tuple[SyntheticControl, Panel, dict[str, Any], str, list[str]]
     r = model._run(panel, spec, unit, others, full=False)
     gap = tuple(a - s for a, s in zip(r.treated_path, r.synthetic_path, strict=True))
     return PlaceboRun(unit, r.pre_rmspe, r.post_rmspe, gap)
+
+
+def _hull_vertices(points: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Indices of the columns of ``points`` (k × J) that are vertices of their convex hull.
+
+    Only worth it (and only reliable) in a few dimensions with many more points than
+    dimensions; otherwise, or when Qhull cannot build the hull (points in a flat subspace),
+    every column is kept.
+    """
+    k, j = points.shape
+    every = np.arange(j)
+    if not (2 <= k <= 6 and j > 4 * (k + 1)):
+        return every
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        vertices = ConvexHull(points.T).vertices
+    except (QhullError, ValueError):
+        return every
+    return np.sort(vertices)
 
 
 def _regression_start(

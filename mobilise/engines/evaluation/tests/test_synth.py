@@ -8,6 +8,7 @@ import pytest
 from mobilise.engines._validation import NotFittedError
 from mobilise.engines.evaluation import Panel, PanelError, Predictor, SyntheticControl, parse_years
 from mobilise.engines.evaluation._qp import _slsqp, simplex_lstsq
+from mobilise.engines.evaluation.synth import _hull_vertices
 
 
 def _panel(n_units: int = 12, n_times: int = 20, seed: int = 1, effect: float = 0.0) -> Panel:
@@ -31,6 +32,31 @@ def test_simplex_lstsq_matches_slsqp(seed: int) -> None:
     assert w.min() >= 0 and w.sum() == pytest.approx(1)
     ref = _slsqp(a, b, np.full(30, 1 / 30))
     assert np.sum((a @ w - b) ** 2) <= np.sum((a @ ref - b) ** 2) + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_leaving_out_donors_inside_the_hull_changes_no_fit(seed: int) -> None:
+    # 3 predictors, 200 donors: most lie inside the hull, and for any V (a diagonal scaling) the
+    # nearest mix of the hull's vertices is as near as the nearest mix of every donor.
+    rng = np.random.default_rng(seed)
+    x0, x1 = rng.normal(size=(3, 200)), rng.normal(size=3) * 2.5
+    hull = _hull_vertices(x0)
+    assert 4 <= len(hull) < 100
+    for v in (np.full(3, 1 / 3), rng.dirichlet(np.ones(3)), np.array([0.98, 0.01, 0.01])):
+        root = np.sqrt(v)
+        every = simplex_lstsq(root[:, None] * x0, root * x1)
+        some = simplex_lstsq(root[:, None] * x0[:, hull], root * x1)
+        best = np.sum((root * (x0 @ every - x1)) ** 2)
+        assert np.sum((root * (x0[:, hull] @ some - x1)) ** 2) == pytest.approx(best, abs=1e-9)
+
+
+def test_hull_shortcut_is_skipped_where_it_cannot_help() -> None:
+    rng = np.random.default_rng(0)
+    assert len(_hull_vertices(rng.normal(size=(3, 10)))) == 10  # too few donors
+    assert len(_hull_vertices(rng.normal(size=(8, 100)))) == 100  # too many predictors
+    flat = rng.normal(size=(3, 50))
+    flat[2] = flat[0] + flat[1]  # every donor in one plane: Qhull cannot build the hull
+    assert len(_hull_vertices(flat)) == 50
 
 
 def test_recovers_an_exact_mix_and_a_known_effect() -> None:
