@@ -18,8 +18,27 @@ class OLSFit:
 
 
 def group_codes(groups: NDArray[np.object_] | NDArray[np.float64]) -> tuple[NDArray[np.intp], int]:
-    _, codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    values = np.asarray(groups)
+    if values.dtype.kind not in "iu":  # labels of any type; integers are grouped as they are
+        values = values.astype(str)
+    _, codes = np.unique(values, return_inverse=True)
     return codes.ravel(), int(codes.max()) + 1 if len(codes) else 0
+
+
+def group_sums(
+    values: NDArray[np.float64], groups: NDArray[np.intp], n_groups: int
+) -> NDArray[np.float64]:
+    """Column sums of ``values`` (n × k) within each group: ``np.add.at``, by ``np.bincount``."""
+    return (
+        np.column_stack(
+            [
+                np.bincount(groups, weights=values[:, j], minlength=n_groups)
+                for j in range(values.shape[1])
+            ]
+        )
+        if values.shape[1]
+        else np.zeros((n_groups, 0))
+    )
 
 
 def ols_cluster(
@@ -40,8 +59,7 @@ def ols_cluster(
     beta = xtx_inv @ (x.T @ y)
     resid = y - x @ beta
     g = int(clusters.max()) + 1
-    scores = np.zeros((g, k))
-    np.add.at(scores, clusters, x * resid[:, None])
+    scores = group_sums(x * resid[:, None], clusters, g)
     meat = scores.T @ scores
     kk = k + absorbed
     if g < 2 or n <= kk:
@@ -71,8 +89,7 @@ def demean_within(
 ) -> NDArray[np.float64]:
     """Subtract each unit's mean from every column (the within transformation)."""
     two_d = values if values.ndim == 2 else values[:, None]
-    sums = np.zeros((n_units, two_d.shape[1]))
-    np.add.at(sums, units, two_d)
+    sums = group_sums(two_d, units, n_units)
     counts = np.bincount(units, minlength=n_units).astype(float)
     out = two_d - (sums / np.maximum(counts, 1)[:, None])[units]
     return out if values.ndim == 2 else out[:, 0]

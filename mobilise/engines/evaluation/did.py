@@ -129,7 +129,7 @@ def _treated_units(panel: Panel, treated: Sequence[str]) -> NDArray[np.bool_]:
 
 def _clusters(panel: Panel, cluster: str | None, rows: NDArray[np.intp], cols: NDArray[np.intp]):
     if cluster is None:
-        return group_codes(np.asarray(panel.units, dtype=object)[rows])
+        return group_codes(rows)  # by unit
     labels = panel.label_column(cluster)[rows, cols]
     missing = np.array(
         [v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in labels]
@@ -229,8 +229,9 @@ class DifferenceInDifferences(_Estimator):
 
 def _nested(units: NDArray[np.intp], clusters: NDArray[np.intp]) -> bool:
     """Does every unit fall in a single cluster?"""
-    pairs = np.unique(np.column_stack([units, clusters]), axis=0)
-    return len(pairs) == len(np.unique(units))
+    first = np.empty(int(units.max()) + 1, dtype=clusters.dtype)
+    first[units] = clusters  # one of each unit's clusters (the last written)
+    return bool((first[units] == clusters).all())
 
 
 def adoption_times(
