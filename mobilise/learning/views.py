@@ -315,6 +315,18 @@ def learning_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _learning_fields(data: dict[str, Any]) -> services.LearningFields:
+    return services.LearningFields(
+        title=data["title"],
+        summary=data["summary"],
+        for_whom=data["for_whom"],
+        conditions=data["conditions"],
+        evidence_level=data["evidence_level"],
+        pilots=list(data["pilots"]),
+        published=data["published"],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
@@ -322,20 +334,9 @@ def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
     initial = {"pilots": [pilot], "evidence_level": DESIGN_LEVELS.get(pilot.design, 1)}
     form = LearningForm(_data(request), mission=pilot.mission, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             learning = services.learning_create(
-                mission=pilot.mission,
-                user=request.user,
-                fields=services.LearningFields(
-                    title=data["title"],
-                    summary=data["summary"],
-                    for_whom=data["for_whom"],
-                    conditions=data["conditions"],
-                    evidence_level=data["evidence_level"],
-                    pilots=list(data["pilots"]),
-                    published=data["published"],
-                ),
+                mission=pilot.mission, user=request.user, fields=_learning_fields(form.cleaned_data)
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -345,7 +346,38 @@ def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
     return render(
         request,
         "learning/learning_form.html",
-        {"form": form, "pilot": pilot, "mission": pilot.mission},
+        {"form": form, "pilot": pilot, "mission": pilot.mission, "learning": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_edit(request: HttpRequest, learning_id: int) -> HttpResponse:
+    learning = access.access_learning_for_edit(request.user, learning_id)
+    initial = {
+        "title": learning.title,
+        "summary": learning.summary,
+        "for_whom": learning.for_whom,
+        "conditions": learning.conditions,
+        "evidence_level": learning.evidence_level,
+        "pilots": list(learning.pilots.all()),
+        "published": learning.published,
+    }
+    form = LearningForm(_data(request), mission=learning.mission, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_update(
+                learning=learning, user=request.user, fields=_learning_fields(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Learning updated."))
+            return redirect(learning)
+    return render(
+        request,
+        "learning/learning_form.html",
+        {"form": form, "pilot": None, "mission": learning.mission, "learning": learning},
     )
 
 
@@ -359,6 +391,7 @@ def learning_detail(request: HttpRequest, learning_id: int) -> HttpResponse:
             "learning": learning,
             "mission": learning.mission,
             "pilots": pilots,
+            "can_manage": access.can_manage_learning(request.user, learning),
             "paragraphs": paragraphs,
         },
     )
