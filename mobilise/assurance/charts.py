@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
+from mobilise.core.charts import BLUE, GRID, INK, Series, line_chart
+from mobilise.core.charts import svg as _svg
+
 # GOV.UK colours, text on them readable.
 RATING_COLOURS = {
     "green": "#00703c",
@@ -28,18 +31,6 @@ STATUS_COLOURS = {
     "no_target": "#b1b4b6",
     "": "#b1b4b6",
 }
-INK = "#0b0c0c"
-GRID = "#b1b4b6"
-
-
-def _svg(width: int, height: int, label: str, body: str, css_class: str) -> Markup:
-    return Markup(  # noqa: S704 - every piece of text in ``body`` is escaped by the callers
-        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Arial, Helvetica, sans-serif" font-size="13">'
-        # The title is the chart's alternative text in the tagged PDF (WeasyPrint reads it).
-        f"<title>{escape(label)}</title>{body}</svg>"
-    )
 
 
 def confidence_steps(
@@ -98,50 +89,17 @@ def trajectory(
     """Observed values (solid, dots) against the planned trajectory (dashed) over years."""
     if not actual and not plan:
         return Markup("")
-    width, height, left, right, top, bottom = 560, 210, 60, 15, 25, 30
-    xs = [p[0] for p in [*actual, *plan]]
-    ys = [p[1] for p in [*actual, *plan]]
-    x0, x1 = min(xs), max(xs)
-    y0, y1 = min(0.0, min(ys)), max(ys)
-    x1 = x1 if x1 > x0 else x0 + 1
-    y1 = y1 if y1 > y0 else y0 + 1
-    y1 += (y1 - y0) * 0.05
-
-    def px(v: float) -> float:
-        return left + (v - x0) / (x1 - x0) * (width - left - right)
-
-    def py(v: float) -> float:
-        return top + (y1 - v) / (y1 - y0) * (height - top - bottom)
-
-    body = []
-    for frac in (0, 0.5, 1):
-        v = y0 + (y1 - y0) * frac
-        body.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{py(v):.1f}" y2="{py(v):.1f}" '
-            f'stroke="{GRID}"/><text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}">{v:,.{0 if abs(y1) >= 100 else 1}f}</text>'
-        )
-    for v in sorted({int(x0), int(x1)}):
-        body.append(
-            f'<text x="{px(v):.1f}" y="{height - 8}" text-anchor="middle" fill="{INK}">{v}</text>'
-        )
-    if plan:
-        d = "M" + "L".join(f"{px(a):.1f} {py(b):.1f}" for a, b in plan)
-        body.append(
-            f'<path d="{d}" fill="none" stroke="#1d70b8" stroke-width="2" stroke-dasharray="6 4"/>'
-        )
-    if actual:
-        d = "M" + "L".join(f"{px(a):.1f} {py(b):.1f}" for a, b in actual)
-        body.append(f'<path d="{d}" fill="none" stroke="{INK}" stroke-width="2"/>')
-        for a, b in actual:
-            body.append(f'<circle cx="{px(a):.1f}" cy="{py(b):.1f}" r="3" fill="{INK}"/>')
-    # A key, top right: the table beside the chart names the columns the same way.
-    kx = width - right - 190
-    body.append(
-        f'<line x1="{kx}" x2="{kx + 24}" y1="8" y2="8" stroke="{INK}" stroke-width="2"/>'
-        f'<text x="{kx + 30}" y="12" fill="{INK}">{escape(_("Actual"))}</text>'
-        f'<line x1="{kx + 85}" x2="{kx + 109}" y1="8" y2="8" stroke="#1d70b8" stroke-width="2" '
-        f'stroke-dasharray="6 4"/><text x="{kx + 115}" y="12" fill="{INK}">'
-        f"{escape(_('Planned'))}</text>"
+    years = [p[0] for p in [*actual, *plan]]
+    return line_chart(
+        [
+            Series(_("Actual"), list(actual), colour=INK, dots=True),
+            Series(_("Planned"), list(plan), colour=BLUE, dash="6 4"),
+        ],
+        title=label,
+        y_label=unit,
+        include_zero=True,
+        x_ticks=sorted({int(min(years)), int(max(years))}),
+        width=560,
+        height=230,
+        css_class="mobilise-assurance-chart",
     )
-    return _svg(width, height, label, "".join(body), "mobilise-assurance-chart")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from mobilise.core.sections import mission_evidence
 from mobilise.engines.trajectory import period_to_year
 from mobilise.indicators import selectors as indicators
+from mobilise.learning import selectors as learning
 from mobilise.missions.models import Mission
 
 from . import charts, selectors
@@ -175,7 +176,30 @@ def gather(
             for a in actions
         ],
         "risks": [r.as_dict() for r in selectors.risks(mission, history, open_actions)],
+        "learnings": _learning_facts(mission, base_url),
     }
+
+
+def _learning_facts(mission: Mission, base_url: str) -> list[dict[str, Any]]:
+    """The mission's published learnings for "What we learned"."""
+    found = []
+    for item in learning.published_learnings(mission):
+        pilots = item.published_pilots
+        places = sorted({p.name for pilot in pilots for p in pilot.treated_places.all()})
+        found.append(
+            {
+                "title": item.title,
+                "summary": item.summary,
+                "for_whom": item.for_whom,
+                "conditions": item.conditions,
+                "evidence_level": item.evidence_level,
+                "evidence_label": item.get_evidence_level_display(),
+                "pilots": [p.title for p in pilots],
+                "places": places,
+                "url": base_url + item.get_absolute_url(),
+            }
+        )
+    return found
 
 
 # --- drawing from the facts ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # Names, not imports: core sits below these apps (see core.sections).
         (_("Conversations"), reverse("deliberation:index")),
         (_("Budgets"), reverse("budgeting:index")),
+        (_("Test and learn"), reverse("learning:index")),
         (_("Organisations"), reverse("accounts:organisation_index")),
     ]
     nav = [{"text": text, "href": href, "active": path.startswith(href)} for text, href in sections]

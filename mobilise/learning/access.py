@@ -67,8 +67,21 @@ def can_view_learning(user: Any, learning: Learning) -> bool:
     return learning.published and can_view_mission(user, learning.mission)
 
 
+def can_manage_learning(user: Any, learning: Learning) -> bool:
+    """Leads of the owning organisation of the learning's mission change it."""
+    return can_edit_mission(user, learning.mission)
+
+
 def access_learning_for_view(user: Any, learning_id: int) -> Learning:
     learning = Learning.objects.select_related("mission").filter(pk=learning_id).first()
     if learning is None or not can_view_learning(user, learning):
         raise Http404
+    return learning
+
+
+def access_learning_for_edit(user: Any, learning_id: int) -> Learning:
+    """404 for a learning the person may not read, 403 for one they may read but not change."""
+    learning = access_learning_for_view(user, learning_id)
+    if not can_manage_learning(user, learning):
+        raise PermissionDenied
     return learning

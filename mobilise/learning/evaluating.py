@@ -133,6 +133,19 @@ def run(pilot: Pilot) -> dict[str, Any]:
         data["estimate"] = result.effect
         data["p_value"] = result.p_value
         data["pre_rmspe"] = result.pre_rmspe
+        data["post_rmspe"] = result.post_rmspe
+        # Each comparison place treated as if it had run the pilot: its gap every period, for the
+        # placebo chart, and how its fit before compares with its gap after.
+        data["placebos"] = [
+            {
+                "unit": p.unit,
+                "gap": list(p.gap),
+                "pre_rmspe": p.pre_rmspe,
+                "post_rmspe": p.post_rmspe,
+                "ratio": p.ratio,
+            }
+            for p in result.placebos
+        ]
     elif inputs.method == "did":
         model = DifferenceInDifferences(design="twfe").fit(
             _panel(inputs), outcome=OUTCOME, treated=[inputs.treated_name], start=inputs.start

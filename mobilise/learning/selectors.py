@@ -277,3 +277,16 @@ def mission_learnings(mission: Mission, *, leads: bool) -> tuple[list[Learning],
 
 def pilot_learnings(pilot: Pilot, user: Any) -> list[Learning]:
     return list(learnings_visible_to(user).filter(pilots=pilot))
+
+
+def published_learnings(mission: Mission) -> list[Learning]:
+    """The mission's published learnings, newest first, with their published pilots and the
+    places those ran in (for the stocktake pack's "What we learned")."""
+    from django.db.models import Prefetch
+
+    pilots = Pilot.objects.filter(published=True).prefetch_related("treated_places")
+    return list(
+        Learning.objects.filter(mission=mission, published=True).prefetch_related(
+            Prefetch("pilots", queryset=pilots, to_attr="published_pilots")
+        )
+    )

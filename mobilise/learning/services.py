@@ -258,7 +258,7 @@ class LearningFields:
     published: bool = True
 
 
-def learning_create(*, mission: Mission, user: Any, fields: LearningFields) -> Learning:
+def _validate_learning(mission: Mission, fields: LearningFields) -> None:
     errors: dict[str, list[str]] = {}
     if not fields.pilots:
         errors["pilots"] = [_("Choose the pilots this was learned from")]
@@ -268,16 +268,30 @@ def learning_create(*, mission: Mission, user: Any, fields: LearningFields) -> L
         errors["evidence_level"] = [_("Choose the evidence level")]
     if errors:
         raise ValidationError(errors)
+
+
+_LEARNING_SCALARS = ("title", "summary", "for_whom", "conditions", "evidence_level", "published")
+
+
+def learning_create(*, mission: Mission, user: Any, fields: LearningFields) -> Learning:
+    _validate_learning(mission, fields)
     with transaction.atomic():
         learning = Learning.objects.create(
             mission=mission,
             created_by=user,
-            title=fields.title,
-            summary=fields.summary,
-            for_whom=fields.for_whom,
-            conditions=fields.conditions,
-            evidence_level=fields.evidence_level,
-            published=fields.published,
+            **{name: getattr(fields, name) for name in _LEARNING_SCALARS},
         )
+        learning.pilots.set(fields.pilots)
+    return learning
+
+
+def learning_update(*, learning: Learning, user: Any, fields: LearningFields) -> Learning:
+    """Change what a learning says, its evidence level, the pilots it came from and whether it is
+    published. The mission stays: a learning belongs to the mission it was learned in."""
+    _validate_learning(learning.mission, fields)
+    with transaction.atomic():
+        for name in _LEARNING_SCALARS:
+            setattr(learning, name, getattr(fields, name))
+        learning.save()
         learning.pilots.set(fields.pilots)
     return learning

@@ -15,5 +15,6 @@ urlpatterns = [
     path("pilots/<int:pilot_id>/learnings/new/", views.learning_create, name="learning_create"),
     path("library/", views.learning_index, name="library"),
     path("library/<int:learning_id>/", views.learning_detail, name="learning_detail"),
+    path("library/<int:learning_id>/edit/", views.learning_edit, name="learning_edit"),
     path("pilots/<int:pilot_id>/edit/", views.pilot_edit, name="pilot_edit"),
 ]

@@ -1,6 +1,7 @@
 """Pages for pilots: the list, registering, the pilot's page and changing it."""
 
 import csv
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -10,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mobilise.core.charts import BLUE, GREY, INK, Series, line_chart
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 from mobilise.missions.access import missions_led_by
@@ -198,26 +199,114 @@ def _results_context(pilot: Pilot, evaluation: Evaluation | None) -> dict[str, A
         if results.get("method") == "synth"
         else _("Comparison places (average)")
     )
-    chart = {
-        "series": {
-            "labels": [row["period"] for row in series],
-            "series": [
-                {"label": results.get("treated", ""), "data": [row["treated"] for row in series]},
-            ]
-            + (
-                [{"label": comparison_label, "data": [row["comparison"] for row in series]}]
-                if results.get("method") in ("synth", "did")
-                else []
-            ),
-        }
-    }
+    charts = evaluation_charts(results, comparison_label, pilot.start_date.year)
     return {
         "results": results,
         "series": series,
         "comparison_label": comparison_label,
         "method_label": METHOD_LABELS.get(results.get("method", ""), ""),
-        "chart_data": json_script(chart, "pilot-results-data"),
+        **charts,
     }
+
+
+def evaluation_charts(
+    results: dict[str, Any], comparison_label: str, start_year: int
+) -> dict[str, Any]:
+    """The results page's line charts, drawn on the server from the stored results: the treated
+    place against its comparison, and (synthetic control) the placebo gaps with the treated
+    place's gap drawn over them; and the placebo table's rows."""
+    series = results.get("series", []) if results else []
+    empty = {"series_chart": "", "placebo_chart": "", "placebo_rows": []}
+    if not series:
+        return empty
+    times = [row["time"] for row in series]
+    treated = results.get("treated", "")
+    unit = results.get("unit", "")
+    marker = (results["start"], _("Pilot starts (%(year)s)") % {"year": start_year})
+    lines = [
+        Series(treated, list(zip(times, [r["treated"] for r in series], strict=True)), dots=True)
+    ]
+    has_comparison = any(r["comparison"] is not None for r in series)
+    if has_comparison:
+        lines.append(
+            Series(
+                comparison_label,
+                list(zip(times, [r["comparison"] for r in series], strict=True)),
+                colour=BLUE,
+                dash="6 4",
+            )
+        )
+    indicator = results.get("indicator", "")
+    series_chart = line_chart(
+        lines,
+        title=_("%(indicator)s: %(place)s and %(comparison)s, each period")
+        % {"indicator": indicator, "place": treated, "comparison": comparison_label}
+        if has_comparison
+        else _("%(indicator)s in %(place)s, each period")
+        % {"indicator": indicator, "place": treated},
+        desc=_(
+            "A line chart; the dashed vertical line marks the pilot's start. The table beside it has the same figures."
+        ),
+        x_label=_("Year"),
+        y_label=unit,
+        marker=marker,
+    )
+    placebos = [p for p in results.get("placebos") or [] if len(p.get("gap") or []) == len(times)]
+    if not placebos:
+        return {**empty, "series_chart": series_chart}
+    gap_lines = [
+        Series(
+            p["unit"], list(zip(times, p["gap"], strict=True)), colour=GREY, width=1, in_key=False
+        )
+        for p in placebos
+    ]
+    gap_lines.insert(0, Series(_("Comparison places as if treated"), [], colour=GREY, width=1))
+    gap_lines.append(
+        Series(
+            _("%(place)s (the pilot)") % {"place": treated},
+            list(zip(times, [r["gap"] for r in series], strict=True)),
+            colour=INK,
+            width=3,
+        )
+    )
+    placebo_chart = line_chart(
+        gap_lines,
+        title=_(
+            "Gap between each place and its synthetic control: %(place)s against the "
+            "comparison places as if each had run the pilot"
+        )
+        % {"place": treated},
+        desc=_(
+            "Thin grey lines are the comparison places, the thick black line is %(place)s. "
+            "The table beside it says how far each place's gap grew after the start."
+        )
+        % {"place": treated},
+        x_label=_("Year"),
+        y_label=_("Gap (%(unit)s)") % {"unit": unit} if unit else _("Gap"),
+        marker=marker,
+        include_zero=True,
+    )
+    rows = [
+        {
+            "unit": treated,
+            "treated": True,
+            "pre_rmspe": results.get("pre_rmspe"),
+            "post_rmspe": results.get("post_rmspe"),
+        }
+    ] + [
+        {
+            "unit": p["unit"],
+            "treated": False,
+            "pre_rmspe": p["pre_rmspe"],
+            "post_rmspe": p["post_rmspe"],
+        }
+        for p in placebos
+    ]
+    for row in rows:
+        pre, post = row["pre_rmspe"], row["post_rmspe"]
+        row["ratio"] = post / pre if pre and post is not None else None
+    rows.sort(key=lambda r: -(r["ratio"] if r["ratio"] is not None else math.inf))
+    return {"series_chart": series_chart, "placebo_chart": placebo_chart, "placebo_rows": rows}
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,6 +404,18 @@ def learning_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _learning_fields(data: dict[str, Any]) -> services.LearningFields:
+    return services.LearningFields(
+        title=data["title"],
+        summary=data["summary"],
+        for_whom=data["for_whom"],
+        conditions=data["conditions"],
+        evidence_level=data["evidence_level"],
+        pilots=list(data["pilots"]),
+        published=data["published"],
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
@@ -322,20 +423,9 @@ def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
     initial = {"pilots": [pilot], "evidence_level": DESIGN_LEVELS.get(pilot.design, 1)}
     form = LearningForm(_data(request), mission=pilot.mission, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             learning = services.learning_create(
-                mission=pilot.mission,
-                user=request.user,
-                fields=services.LearningFields(
-                    title=data["title"],
-                    summary=data["summary"],
-                    for_whom=data["for_whom"],
-                    conditions=data["conditions"],
-                    evidence_level=data["evidence_level"],
-                    pilots=list(data["pilots"]),
-                    published=data["published"],
-                ),
+                mission=pilot.mission, user=request.user, fields=_learning_fields(form.cleaned_data)
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -345,7 +435,38 @@ def learning_create(request: HttpRequest, pilot_id: int) -> HttpResponse:
     return render(
         request,
         "learning/learning_form.html",
-        {"form": form, "pilot": pilot, "mission": pilot.mission},
+        {"form": form, "pilot": pilot, "mission": pilot.mission, "learning": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_edit(request: HttpRequest, learning_id: int) -> HttpResponse:
+    learning = access.access_learning_for_edit(request.user, learning_id)
+    initial = {
+        "title": learning.title,
+        "summary": learning.summary,
+        "for_whom": learning.for_whom,
+        "conditions": learning.conditions,
+        "evidence_level": learning.evidence_level,
+        "pilots": list(learning.pilots.all()),
+        "published": learning.published,
+    }
+    form = LearningForm(_data(request), mission=learning.mission, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_update(
+                learning=learning, user=request.user, fields=_learning_fields(form.cleaned_data)
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Learning updated."))
+            return redirect(learning)
+    return render(
+        request,
+        "learning/learning_form.html",
+        {"form": form, "pilot": None, "mission": learning.mission, "learning": learning},
     )
 
 
@@ -359,6 +480,7 @@ def learning_detail(request: HttpRequest, learning_id: int) -> HttpResponse:
             "learning": learning,
             "mission": learning.mission,
             "pilots": pilots,
+            "can_manage": access.can_manage_learning(request.user, learning),
             "paragraphs": paragraphs,
         },
     )

@@ -16,6 +16,7 @@ PROTECTED: set[str] = {
     "learning:pilot_create",
     "learning:pilot_edit",
     "learning:learning_create",
+    "learning:learning_edit",
 }
 
 

@@ -8,6 +8,8 @@ what was learned. A Hackney lead finds the learning on Hackney's own mission pag
 replication with the plan filled in; the original pilot then lists it. Never /admin/.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -138,6 +140,10 @@ def test_journey_6_pilot_compare_learn_and_replicate(live_server, page, axe, lea
     assert "Evidence of an effect" in main
     assert "Synthetic Camden" in main
     expect(page.get_by_role("table", name="Weights of the comparison places")).to_be_attached()
+    # The charts are images drawn on the server, named for screen readers, each by its table.
+    expect(page.get_by_role("img", name=re.compile("Camden and Synthetic Camden"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("as if each had run the pilot"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("How far each place"))).to_be_visible()
     axe(page)
 
     # 4. The lead records what was learned.
@@ -150,6 +156,14 @@ def test_journey_6_pilot_compare_learn_and_replicate(live_server, page, axe, lea
     _click(page, "button", "Record learning")
     expect(page.locator("h1")).to_have_text("School streets cut NO2 at the gate")
     axe(page)
+    # ... and changes it: who it worked for.
+    _click(page, "link", "Change this learning")
+    expect(page.locator("h1")).to_have_text("Change what was learned")
+    axe(page)
+    page.get_by_label("For whom did it work, or not?").fill("Children walking to primary school")
+    _click(page, "button", "Save changes")
+    expect(page.locator("h1")).to_have_text("School streets cut NO2 at the gate")
+    assert "Children walking to primary school" in _main(page)
 
     # 5. A Hackney lead finds it from Hackney's mission page and starts a replication.
     _sign_in(page, base, world["hackney_lead"])

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -143,3 +145,82 @@ def test_unpublished_learnings_stay_hidden(client, lead, pilot):
     client.logout()
     assert client.get(learning.get_absolute_url()).status_code == 404
     assert "Closing school streets" not in client.get(reverse("learning:library")).content.decode()
+
+
+def test_a_lead_changes_a_learning_and_unpublishes_it(client, lead, pilot):
+    _record(client, lead, pilot)
+    learning = Learning.objects.get()
+    page = client.get(learning.get_absolute_url()).content.decode()
+    edit_url = reverse("learning:learning_edit", args=[learning.pk])
+    assert edit_url in page and "Change this learning" in page
+    form = client.get(edit_url).content.decode()
+    assert "Children walking to primary school" in form  # the form starts from what was said
+    response = client.post(
+        edit_url,
+        {
+            "title": "School streets cut NO2 where traffic can go round",
+            "summary": "NO2 fell by a fifth.",
+            "for_whom": "Primary schools on residential streets",
+            "conditions": "",
+            "evidence_level": "3",
+            "pilots": [str(pilot.pk)],
+            # "published" left unticked
+        },
+    )
+    assert response.status_code == 302 and response.url == learning.get_absolute_url()
+    learning.refresh_from_db()
+    assert learning.title == "School streets cut NO2 where traffic can go round"
+    assert learning.evidence_level == 3 and learning.conditions == ""
+    assert not learning.published
+    page = client.get(learning.get_absolute_url()).content.decode()
+    assert "3 – before and after, against a comparison group" in page
+    assert "Not published" in page
+    client.logout()
+    assert client.get(learning.get_absolute_url()).status_code == 404
+    assert "School streets cut NO2" not in client.get(reverse("learning:library")).content.decode()
+
+
+def test_a_bad_change_names_the_field_and_writes_nothing(client, lead, pilot):
+    _record(client, lead, pilot)
+    learning = Learning.objects.get()
+    response = client.post(
+        reverse("learning:learning_edit", args=[learning.pk]),
+        {"title": "", "summary": "x", "evidence_level": "4", "pilots": [str(pilot.pk)]},
+    )
+    assert response.status_code == 200
+    assert "Say in a line what was learned" in response.content.decode()
+    learning.refresh_from_db()
+    assert learning.title == "Closing school streets cuts NO2 at the gate"
+
+
+def test_only_the_owning_leads_may_change_a_learning(client, lead, pilot, hackney_world):
+    _record(client, lead, pilot)
+    learning = Learning.objects.get()
+    edit_url = reverse("learning:learning_edit", args=[learning.pk])
+    client.logout()
+    assert client.get(edit_url).status_code == 302  # signed out: to sign in
+    assert edit_url not in client.get(learning.get_absolute_url()).content.decode()
+    other = hackney_world["lead"]
+    client.force_login(other)
+    assert edit_url not in client.get(learning.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 403
+    assert client.post(edit_url, {"title": "Hijacked"}).status_code == 403
+    # An unpublished learning is not there at all for outsiders.
+    Learning.objects.filter(pk=learning.pk).update(published=False)
+    assert client.get(edit_url).status_code == 404
+    learning.refresh_from_db()
+    assert learning.title == "Closing school streets cuts NO2 at the gate"
+
+
+NAV_LINK = re.compile(
+    r'<a class="govuk-service-navigation__link" href="([^"]+)"( aria-current="\w+")?>'
+    r"\s*(?:<strong[^>]*>)?\s*([^<]+?)\s*<"
+)
+
+
+def test_test_and_learn_is_in_the_main_navigation(client, pilot):
+    for url in (reverse("home"), reverse("learning:library")):
+        links = NAV_LINK.findall(client.get(url).content.decode())
+        found = [(href, bool(current)) for href, current, text in links if text == "Test and learn"]
+        # Marked as the current section on the learning pages only.
+        assert found == [(reverse("learning:index"), url != reverse("home"))]
