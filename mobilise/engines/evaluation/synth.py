@@ -215,6 +215,12 @@ class _Design:
     standardise: bool
 
 
+# Nelder–Mead's first simplex in log-V: each predictor's weight times e² (SciPy's default step,
+# 5 % of each coordinate, leaves the search where W does not change with small moves of V — as
+# when the treated unit lies inside the donors' hull on the predictors — and it stops at its start).
+_SIMPLEX_STEP = 2.0
+
+
 class SyntheticControl:
     """Synthetic control estimator: ``SyntheticControl(...).fit(panel, outcome=, treated=, start=)``.
 
@@ -433,12 +439,9 @@ class SyntheticControl:
         starts = [np.log(np.maximum(s, 1e-8)) for s in starts]
         best_x, best_f = starts[0], loss(starts[0])
         for x0 in starts:
-            res = minimize(
-                loss,
-                x0,
-                method="Nelder-Mead",
-                options={"maxiter": maxiter, "xatol": 1e-7, "fatol": 1e-10, "adaptive": k > 4},
-            )
+            opts = {"maxiter": maxiter, "xatol": 1e-7, "fatol": 1e-10, "adaptive": k > 4}
+            opts["initial_simplex"] = np.vstack([x0, x0 + _SIMPLEX_STEP * np.eye(k)])
+            res = minimize(loss, x0, method="Nelder-Mead", options=opts)
             if res.fun < best_f:
                 best_x, best_f = res.x, float(res.fun)
         v = to_v(best_x)
