@@ -45,10 +45,13 @@ from .places import PlaceResolver, Resolved
 from .readers import (
     OPENSDG,
     TIDY,
+    RowError,
     Source,
     SourceError,
+    checked_rows,
     csv_rows,
     detect_format,
+    duplicate_columns,
     normalise_header,
     open_text,
 )
@@ -301,11 +304,25 @@ class Importer:
             kind == Kind.UNKNOWN_PLACE and name and self.options.unresolved_names == "warning"
         ):
             self.report.warning(
-                kind, resolved.message, file=file, row=row, column=column, value=value
+                kind,
+                resolved.message,
+                file=file,
+                row=row,
+                column=column,
+                value=value,
+                hint=resolved.hint,
             )
             self.report.rows_skipped += 1
             return False
-        self.report.error(kind, resolved.message, file=file, row=row, column=column, value=value)
+        self.report.error(
+            kind,
+            resolved.message,
+            file=file,
+            row=row,
+            column=column,
+            value=value,
+            hint=resolved.hint,
+        )
         return False
 
     # --- reading --------------------------------------------------------------------------------
@@ -328,6 +345,26 @@ class Importer:
                 except StopIteration:
                     self.report.error(Kind.BAD_FILE, _("The file is empty."), file=name)
                     return
+                doubled = duplicate_columns(header)
+                for column, positions in doubled:
+                    self.report.error(
+                        Kind.BAD_HEADER,
+                        _(
+                            "The column “%(column)s” appears %(count)s times in the header "
+                            "(columns %(positions)s): which one holds the data cannot be known."
+                        )
+                        % {
+                            "column": column,
+                            "count": len(positions),
+                            "positions": ", ".join(map(str, positions)),
+                        },
+                        file=name,
+                        row=1,
+                        column=column,
+                    )
+                if doubled:
+                    return
+                rows = checked_rows(rows, header, self._row_problem(name))
                 format = (
                     source.format if source.format in (OPENSDG, TIDY) else detect_format(header)
                 )
@@ -365,6 +402,19 @@ class Importer:
             self.report.error(
                 Kind.BAD_FILE, _("The file cannot be read: %(error)s") % {"error": exc}, file=name
             )
+
+    def _row_problem(self, file: str):
+        def report(problem: RowError) -> None:
+            self.report.error(
+                Kind.BAD_ROW,
+                problem.message,
+                file=file,
+                row=problem.row,
+                column=problem.column,
+                value=problem.value,
+            )
+
+        return report
 
     def _tidy_metas(self, source: Source) -> dict[str, IndicatorMeta] | None:
         try:

@@ -23,6 +23,7 @@ accents, "&"/"and", "St."/"Saint" and punctuation, then again without council wo
 from __future__ import annotations
 
 import csv
+import difflib
 import gzip
 import re
 import unicodedata
@@ -133,6 +134,7 @@ class Resolved:
     place_id: int | None
     kind: Kind | None = None
     message: str = ""
+    hint: str = ""  # "Did you mean “Camden”?" for a name close to one we know
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,7 @@ class PlaceResolver:
             if short and short != key and short not in area_keys:
                 la_loose[short].update(codes)
         self._la_exact = dict(la_exact)
+        self._suggestions: dict[str, dict[str, str]] | None = None
         self._la_loose = {k: v for k, v in la_loose.items() if k not in la_exact}
         self._code_cache: dict[str, Resolved] = {}
         self._name_cache: dict[tuple[str, str, int | None], Resolved] = {}
@@ -305,6 +308,22 @@ class PlaceResolver:
 
     # --- names ----------------------------------------------------------------------------------
 
+    def suggest(self, name: str, *, level: str = "la") -> str:
+        """ "Did you mean “Fooshire”?" when a place we hold has a name close to ``name`` (by
+        difflib's ratio, on normalised names), else ""."""
+        if self._suggestions is None:
+            self._suggestions = {"la": {}, "area": {}}
+            for place in self.places.values():
+                names = [place.name, place.name_cy] if place.name_cy else [place.name]
+                which = "la" if place.kind in LA_KINDS else "area"
+                for each in names:
+                    self._suggestions[which].setdefault(normalise(each), each)
+        known = self._suggestions[level]
+        close = difflib.get_close_matches(normalise(name), list(known), n=1, cutoff=0.75)
+        if not close:
+            return ""
+        return _("Did you mean “%(name)s”?") % {"name": known[close[0]]}
+
     def name(self, name: str, *, level: str = "la", year: int | None = None) -> Resolved:
         """The place a name stands for. ``level`` is "la" for local authority columns and "area"
         for region and country columns; ``year`` picks between places that shared a name."""
@@ -331,6 +350,7 @@ class PlaceResolver:
                 None,
                 Kind.UNKNOWN_PLACE,
                 _("“%(name)s” is not the name of a region or nation we know.") % {"name": name},
+                self.suggest(name, level="area"),
             )
         short = loose(key)
         codes = self._la_exact.get(key) or self._la_exact.get(short) or self._la_loose.get(short)
@@ -355,6 +375,7 @@ class PlaceResolver:
                 None,
                 Kind.UNKNOWN_PLACE,
                 _("“%(name)s” is not the name of a local authority we know.") % {"name": name},
+                self.suggest(name, level="la"),
             )
         candidates = [self.places[c] for c in codes]
         if len(candidates) > 1 and year is not None:
