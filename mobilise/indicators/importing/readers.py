@@ -198,55 +198,58 @@ def checked_rows(
     is a row without a value (as before), not a problem."""
     width = len(header)
     row_no = first_row - 1
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except csv.Error as exc:
+    try:
+        for row in rows:
             row_no += 1
-            if "end of data" in str(exc):
-                message = _(
-                    'A quoted cell is never closed: the file ends inside quotes (a “"” is '
-                    "missing, or the file was cut short)."
-                )
-            else:
-                message = _("This row cannot be read as CSV: %(error)s.") % {"error": exc}
-            on_problem(RowError(message, row=row_no))
-            return  # the reader cannot go on past a CSV error
+            if len(row) == width or not row:
+                yield row
+                continue
+            yield _misfit(row, row_no, header, on_problem)
+    except csv.Error as exc:
         row_no += 1
-        cells = len(row)
-        if cells == width or not row:
-            yield row
-        elif cells < width:
-            on_problem(
-                RowError(
-                    _(
-                        "The row has %(cells)s cells but the header has %(columns)s columns: "
-                        "it is cut short, with no “%(column)s”."
-                    )
-                    % {"cells": cells, "columns": width, "column": header[cells]},
-                    row=row_no,
-                    column=header[cells],
-                )
+        if "end of data" in str(exc):
+            message = _(
+                'A quoted cell is never closed: the file ends inside quotes (a “"” is '
+                "missing, or the file was cut short)."
             )
-            yield row + [""] * (width - cells)
         else:
-            extra = [c for c in row[width:] if c.strip()]
-            if extra:
-                on_problem(
-                    RowError(
-                        _(
-                            "The row has %(cells)s cells but the header has %(columns)s columns: "
-                            "“%(value)s” is beyond the last column."
-                        )
-                        % {"cells": cells, "columns": width, "value": extra[0]},
-                        row=row_no,
-                        column=_("after “%(column)s”") % {"column": header[-1]},
-                        value=extra[0],
-                    )
+            message = _("This row cannot be read as CSV: %(error)s.") % {"error": exc}
+        on_problem(RowError(message, row=row_no))  # the reader cannot go on past a CSV error
+
+
+def _misfit(
+    row: list[str], row_no: int, header: list[str], on_problem: Callable[[RowError], None]
+) -> list[str]:
+    """Report a row that is not the header's width; return it cut or padded to that width."""
+    width, cells = len(header), len(row)
+    if cells < width:
+        on_problem(
+            RowError(
+                _(
+                    "The row has %(cells)s cells but the header has %(columns)s columns: "
+                    "it is cut short, with no “%(column)s”."
                 )
-            yield row[:width]
+                % {"cells": cells, "columns": width, "column": header[cells]},
+                row=row_no,
+                column=header[cells],
+            )
+        )
+        return row + [""] * (width - cells)
+    extra = [c for c in row[width:] if c.strip()]
+    if extra:
+        on_problem(
+            RowError(
+                _(
+                    "The row has %(cells)s cells but the header has %(columns)s columns: "
+                    "“%(value)s” is beyond the last column."
+                )
+                % {"cells": cells, "columns": width, "value": extra[0]},
+                row=row_no,
+                column=_("after “%(column)s”") % {"column": header[-1]},
+                value=extra[0],
+            )
+        )
+    return row[:width]
 
 
 def normalise_header(name: str) -> str:
