@@ -197,14 +197,19 @@ def checked_rows(
     the last column, and a quoted cell that the file ends inside are all problems. An empty line
     is a row without a value (as before), not a problem."""
     width = len(header)
+    # Columns without a name at the end of the header (a spreadsheet's stray commas) may be
+    # missing from a row: only a row without a named column is cut short.
+    named = max((i + 1 for i, h in enumerate(header) if h.strip()), default=0)
     row_no = first_row - 1
     try:
         for row in rows:
             row_no += 1
             if len(row) == width or not row:
                 yield row
-                continue
-            yield _misfit(row, row_no, header, on_problem)
+            elif named <= len(row) < width:
+                yield row + [""] * (width - len(row))
+            else:
+                yield _misfit(row, row_no, header, on_problem)
     except csv.Error as exc:
         row_no += 1
         if "end of data" in str(exc):

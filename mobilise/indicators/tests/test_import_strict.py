@@ -98,6 +98,14 @@ def test_an_empty_line_and_blank_cells_beyond_the_header_are_not_problems(world)
     assert report.created == 2
 
 
+def test_unnamed_columns_at_the_end_of_the_header_may_be_missing_from_a_row(world):
+    """A spreadsheet's stray commas after the last heading: rows without those cells are whole."""
+    text = "indicator,geocode,period,value,,\n" + GOOD + "co2-total,E09000007,2020,12,,\n"
+    report = import_upload(io.BytesIO(text.encode()), name="co2.csv", meta_text=META)
+    assert report.ok, report.lines()
+    assert report.created == 2
+
+
 # --- Problems as a person reads them -----------------------------------------------------------
 
 UNKNOWN = [f"Nowhere {i:02d}" for i in range(30)]

@@ -208,3 +208,13 @@ def test_a_file_that_does_not_fit_its_header_is_shown_and_not_saved(
     assert "govuk-error-summary" in html and "Nothing was saved" in html
     assert f"co2.csv, {where}" in html
     assert not Observation.objects.exists() and not Indicator.objects.exists()
+
+
+def test_warnings_after_a_good_upload_are_grouped_with_their_rows(lead_client, camden):
+    data = b"indicator,geocode,period,value\nco2,E09000007,2019,1\n" + b"".join(
+        b"co2,K04000001,%d,1\n" % year for year in range(2019, 2024)
+    )
+    assert post(lead_client, data).status_code == 302
+    html = lead_client.get(URL).content.decode()
+    assert "co2.csv, rows 3–7, column “geocode”: K04000001" in html
+    assert html.count("K04000001") == 1 and "(5 rows)" in html
