@@ -122,38 +122,62 @@ class Problem:
         return text
 
 
-# What a group of problems of one kind is called, by how many distinct values it has.
-GROUP_LABELS: dict[Kind, tuple[str, str]] = {
-    Kind.UNKNOWN_PLACE: ("%(num)s area not recognised", "%(num)s areas not recognised"),
-    Kind.NOT_HELD: (
-        "%(num)s area Mobilise does not hold (skipped)",
-        "%(num)s areas Mobilise does not hold (skipped)",
-    ),
-    Kind.PLACE_RECODED: (
-        "%(num)s old code or name read as the place that holds it now",
-        "%(num)s old codes or names read as the places that hold them now",
-    ),
-    Kind.NON_NUMERIC: ("%(num)s value that is not a number", "%(num)s values that are not numbers"),
-    Kind.BAD_PERIOD: ("%(num)s period not understood", "%(num)s periods not understood"),
-    Kind.UNKNOWN_INDICATOR: ("%(num)s indicator not known", "%(num)s indicators not known"),
-    Kind.UNKNOWN_DIMENSION: (
-        "%(num)s breakdown the indicator does not have",
-        "%(num)s breakdowns the indicator does not have",
-    ),
-    Kind.BAD_STATUS: ("%(num)s status not understood", "%(num)s statuses not understood"),
-    Kind.DUPLICATE_KEY: (
-        "%(num)s value given more than once",
-        "%(num)s values given more than once",
-    ),
-    Kind.INCONSISTENT_UNIT: ("%(num)s change of unit", "%(num)s changes of unit"),
-    Kind.BAD_ROW: (
-        "%(num)s kind of row that does not fit the header",
-        "%(num)s kinds of row that do not fit the header",
-    ),
-    Kind.BAD_HEADER: ("%(num)s column named twice", "%(num)s columns named twice"),
-    Kind.MISSING_COLUMN: ("%(num)s column missing", "%(num)s columns missing"),
-    Kind.NO_PLACE: ("%(num)s kind of row without a place", "%(num)s kinds of row without a place"),
-}
+def group_label(kind: Kind, number: int) -> str:
+    """What a group of ``number`` distinct problems of one kind is called ("30 areas not
+    recognised"). Each wording is its own ``ngettext`` call so that it is translated."""
+    if kind == Kind.UNKNOWN_PLACE:
+        text = ngettext("%(num)s area not recognised", "%(num)s areas not recognised", number)
+    elif kind == Kind.NOT_HELD:
+        text = ngettext(
+            "%(num)s area Mobilise does not hold (skipped)",
+            "%(num)s areas Mobilise does not hold (skipped)",
+            number,
+        )
+    elif kind == Kind.PLACE_RECODED:
+        text = ngettext(
+            "%(num)s old code or name read as the place that holds it now",
+            "%(num)s old codes or names read as the places that hold them now",
+            number,
+        )
+    elif kind == Kind.NON_NUMERIC:
+        text = ngettext(
+            "%(num)s value that is not a number", "%(num)s values that are not numbers", number
+        )
+    elif kind == Kind.BAD_PERIOD:
+        text = ngettext("%(num)s period not understood", "%(num)s periods not understood", number)
+    elif kind == Kind.UNKNOWN_INDICATOR:
+        text = ngettext("%(num)s indicator not known", "%(num)s indicators not known", number)
+    elif kind == Kind.UNKNOWN_DIMENSION:
+        text = ngettext(
+            "%(num)s breakdown the indicator does not have",
+            "%(num)s breakdowns the indicator does not have",
+            number,
+        )
+    elif kind == Kind.BAD_STATUS:
+        text = ngettext("%(num)s status not understood", "%(num)s statuses not understood", number)
+    elif kind == Kind.DUPLICATE_KEY:
+        text = ngettext(
+            "%(num)s value given more than once", "%(num)s values given more than once", number
+        )
+    elif kind == Kind.INCONSISTENT_UNIT:
+        text = ngettext("%(num)s change of unit", "%(num)s changes of unit", number)
+    elif kind == Kind.BAD_ROW:
+        text = ngettext(
+            "%(num)s kind of row that does not fit the header",
+            "%(num)s kinds of row that do not fit the header",
+            number,
+        )
+    elif kind == Kind.BAD_HEADER:
+        text = ngettext("%(num)s column named twice", "%(num)s columns named twice", number)
+    elif kind == Kind.MISSING_COLUMN:
+        text = ngettext("%(num)s column missing", "%(num)s columns missing", number)
+    elif kind == Kind.NO_PLACE:
+        text = ngettext(
+            "%(num)s kind of row without a place", "%(num)s kinds of row without a place", number
+        )
+    else:
+        text = ngettext("%(num)s problem of this kind", "%(num)s problems of this kind", number)
+    return text % {"num": number}
 
 
 @dataclass
@@ -182,11 +206,8 @@ class ProblemGroup:
 
     def heading(self) -> str:
         """ "30 areas not recognised (580 rows): “Foo” (rows 10–17), “Bar” (rows 26–33), …"."""
-        singular, plural = GROUP_LABELS.get(
-            self.kind, ("%(num)s problem of this kind", "%(num)s problems of this kind")
-        )
         number = len(self.problems)
-        text = ngettext(singular, plural, number) % {"num": number}
+        text = group_label(self.kind, number)
         text += " " + ngettext("(%(num)s row)", "(%(num)s rows)", self.rows) % {"num": self.rows}
         named = [p for p in self.problems if p.value][:VALUES_IN_HEADING]
         if named:
