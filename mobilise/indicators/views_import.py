@@ -1,8 +1,9 @@
 """Uploading indicator data: mission leads check a file, see every problem in it, and import it.
 
 The upload is checked in full before anything is saved (see ``mobilise.indicators.importing``):
-a file with any problem is shown back as an error summary and a table of problems, row by row,
-and nothing is written. A good file is written in one go; the page then redirects (so reloading
+a file with any problem is shown back as an error summary and its problems grouped by cause,
+file and column, one line per distinct value with its rows as ranges ("rows 10–17, 20"), and
+nothing is written. A good file is written in one go; the page then redirects (so reloading
 it cannot import twice) and shows what was created, updated and left unchanged.
 """
 
@@ -46,26 +47,52 @@ def _indicator_links(codes: list[str]) -> dict[str, str]:
     return links
 
 
-def _problem_rows(report: ImportReport) -> list[dict[str, Any]]:
-    rows = []
-    problems = report.errors + report.warnings  # what stopped the import comes first
-    for number, problem in enumerate(problems[:PROBLEMS_SHOWN], start=1):
-        rows.append(
+def _problem_groups(report: ImportReport) -> tuple[list[dict[str, Any]], int]:
+    """The problems by cause, file and column (errors first), each group with one row per
+    distinct value and its rows as ranges ("10–17, 20"); and how many were left out."""
+    groups, number, hidden = [], 0, 0
+    for group in report.groups():
+        rows = []
+        for problem in group.problems:
+            if number >= PROBLEMS_SHOWN:
+                hidden += 1
+                continue
+            number += 1
+            rows.append(
+                {
+                    "id": f"problem-{number}",
+                    "rows": problem.ranges_text()
+                    if problem.ranges
+                    else (problem.row if problem.row is not None else ""),
+                    "column": problem.column,
+                    "value": problem.value,
+                    "message": problem.message,
+                    "hint": problem.hint,
+                    "count": problem.count,
+                    "is_error": problem.is_error,
+                }
+            )
+        if not rows:
+            continue
+        where = group.where()
+        if len(group.problems) > 1:
+            summary = f"{where}: {group.heading()}" if where else group.heading()
+        else:
+            only = group.problems[0]
+            summary = f"{only.where()}: {only.message}" if only.where() else only.message
+        groups.append(
             {
-                "id": f"problem-{number}",
-                "file": problem.file,
-                "row": problem.row if problem.row is not None else "",
-                "column": problem.column,
-                "value": problem.value,
-                "message": problem.message,
-                "count": problem.count,
-                "is_error": problem.is_error,
+                "id": f"problems-{len(groups) + 1}",
+                "summary": summary,
+                "is_error": group.is_error,
+                "first": rows[0]["id"],
+                "rows": rows,
             }
         )
-    return rows
+    return groups, hidden + report.errors_not_listed
 
 
-def _error_summary(report: ImportReport, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _error_summary(report: ImportReport, groups: list[dict[str, Any]]) -> dict[str, Any]:
     items = [
         {
             "text": _(
@@ -75,19 +102,8 @@ def _error_summary(report: ImportReport, rows: list[dict[str, Any]]) -> dict[str
             "href": "#problems",
         }
     ]
-    for row in [r for r in rows if r["is_error"]][:SUMMARY_ITEMS]:
-        where = []
-        if row["row"] != "":
-            where.append(_("Row %(row)s") % {"row": row["row"]})
-        if row["column"]:
-            where.append(_("column “%(column)s”") % {"column": row["column"]})
-        prefix = ", ".join(where)
-        items.append(
-            {
-                "text": f"{prefix}: {row['message']}" if prefix else row["message"],
-                "href": f"#{row['id']}",
-            }
-        )
+    for group in [g for g in groups if g["is_error"]][:SUMMARY_ITEMS]:
+        items.append({"text": group["summary"], "href": f"#{group['first']}"})
     return {"titleText": _("There is a problem"), "errorList": items}
 
 
@@ -102,7 +118,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "links": {},
         "report": None,
         "report_summary": None,
-        "problem_rows": [],
+        "problem_groups": [],
         "problems_hidden": 0,
     }
     if request.method == "POST":
@@ -123,13 +139,13 @@ def upload(request: HttpRequest) -> HttpResponse:
             if report.ok:
                 request.session[SESSION_KEY] = report.to_dict()
                 return redirect(request.path)
-            rows = _problem_rows(report)
+            groups, hidden = _problem_groups(report)
             context.update(
                 {
                     "report": report,
-                    "problem_rows": rows,
-                    "problems_hidden": len(report.problems) - len(rows) + report.errors_not_listed,
-                    "report_summary": _error_summary(report, rows),
+                    "problem_groups": groups,
+                    "problems_hidden": hidden,
+                    "report_summary": _error_summary(report, groups),
                     "page_has_errors": True,
                 }
             )

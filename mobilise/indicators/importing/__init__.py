@@ -11,15 +11,21 @@ The public API::
 Each returns an :class:`ImportReport`: ``report.ok`` (no errors), ``report.written``, the counts
 (``rows_read``, ``rows_blank``, ``rows_skipped``, ``created``, ``updated``, ``unchanged``,
 per indicator in ``report.indicators``) and ``report.problems`` (each a :class:`Problem` with
-``kind``, ``severity``, ``file``, ``row``, ``column``, ``value``, ``message``). Nothing is written
-when there is any error, and everything is written in one transaction when there is none.
+``kind``, ``severity``, ``file``, ``row`` (the first), ``column``, ``value``, ``message``,
+``count``, ``ranges`` and a ``hint``; ``report.groups()`` puts them together by cause). Nothing
+is written when there is any error, and everything is written in one transaction when there is
+none.
 Re-importing the same data changes nothing (0 created, 0 updated); a corrected value is updated
 in place. With ``replace=True`` the data is the whole of each indicator it names: stored values
 it no longer contains are deleted in the same transaction (``report.removed``). Indicators whose
 values changed get a new ``updated_at``, so cached pages change at once.
 
-The formats, the place resolution and the fast writer are described in ``pipeline``, ``places``
-and ``writer``; metadata in ``meta``.
+Reading is strict: a row with fewer or more cells than the header has columns, a quoted cell the
+file ends inside, and a column named twice are errors (``readers.checked_rows``). Problems are kept
+grouped by cause and value, each with its rows as ranges (``report``). The two formats are read by
+``read_opensdg`` and ``read_tidy``, each yielding checked rows; ``pipeline`` stages them, decides
+the series, checks keys and writes; place resolution is in ``places``, the fast writer in
+``writer``, metadata in ``meta``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,14 @@
 """The import itself: read every source, check every row, then write everything or nothing.
 
+The pipeline orchestrates; the formats are read elsewhere: ``readers`` finds and opens the files
+and checks each row's shape against the header (``checked_rows``: a row cut short, cells beyond
+the header, a quote never closed, and ``duplicate_columns``), and ``read_opensdg`` and
+``read_tidy`` turn rows into checked stage rows (``rows.StageRow``), reporting every problem.
+
 1. **Read and check.** Each row is parsed and checked (value, period, place, indicator,
-   breakdowns); problems go to the report with their row and column, and good rows go to a
-   temporary stage table (see ``writer``). Reading carries on after a problem, so one run lists
-   every problem in the file.
+   breakdowns) by its format's reader; problems go to the report with their row and column, and
+   the rows it yields go to a temporary stage table (see ``writer``) in batches. Reading carries
+   on after a problem, so one run lists every problem in the file.
 2. **Decide the series.** Breakdown columns become series keys ("Age=16 to 24|Sex=Female"); a row
    whose breakdown cells are all blank belongs to the headline series (key ""). In Open SDG files
    a column with one value on every row (often ``Series``) describes the indicator rather than
@@ -21,11 +26,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import math
-import re
+import itertools
 import time
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -35,108 +39,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mobilise.indicators.models import Indicator, Observation, Series
+from mobilise.indicators.models import Indicator, Series
 from mobilise.indicators.signals import observations_changed
 
 from . import meta as meta_module
-from .meta import IndicatorMeta, MetaError
+from .meta import IndicatorMeta
 from .periods import MONTH, MULTI, QUARTER, SPLIT, YEAR, Period, parse_period
 from .places import PlaceResolver, Resolved
+from .read_opensdg import read_opensdg
+from .read_tidy import read_tidy, tidy_metas
 from .readers import (
     OPENSDG,
     TIDY,
+    RowError,
     Source,
     SourceError,
+    checked_rows,
     csv_rows,
     detect_format,
-    normalise_header,
+    duplicate_columns,
     open_text,
 )
 from .report import ImportReport, Kind
+from .rows import PERIOD_BITS, PLACE_BITS, StageRow
 from .writer import SeriesCounts, Stage
 
 BATCH = 20_000
 KEY_MAX = 500  # Series.key
-# The stage's duplicate key packs (series, place, period) into one 63-bit integer.
-PERIOD_BITS, PLACE_BITS, SERIES_BITS = 14, 24, 25
-PLACE_SHIFT = PERIOD_BITS
-SERIES_SHIFT = PERIOD_BITS + PLACE_BITS
 _STAGE_KEY = itemgetter(8)  # the packed key's place in a stage row
-
-# --- Columns -----------------------------------------------------------------------------------
-
-# Open SDG columns that are not breakdowns (compared after normalise_header).
-SDG_YEAR, SDG_VALUE, SDG_GEOCODE = "year", "value", "geocode"
-SDG_UNITS = ("units", "unit measure")
-SDG_MULTIPLIER = "unit multiplier"
-SDG_STATUS = "observation status"
-SDG_IGNORED = {"comment", "comments", "notes", "note"}
-# Geography columns name a place; they never form a series.
-SDG_LA_COLUMNS = {
-    "local authority",
-    "local authority district",
-    "lower tier local authority",
-    "upper tier local authority",
-    "unitary authority",
-    "welsh unitary authority",
-    "scottish council area",
-    "waste collection authority",
-    "county",
-    "council",
-}
-SDG_AREA_COLUMNS = ("region", "country", "nation")
-LA_CODE_PREFIXES = ("E06", "E07", "E08", "E09", "E10", "W06", "S12", "N09")
-
-# Tidy columns, by role.
-TIDY_ROLES = {
-    "indicator": {"indicator", "indicator code", "indicator id"},
-    "geocode": {"geocode", "geo code", "area code", "gss code", "ons code", "place code"},
-    "name": {"area name", "place name", "area", "place", "local authority name"},
-    "period": {"period", "time period", "year"},
-    "value": {"value", "obs value", "observation value"},
-    "unit": {"unit", "units", "unit measure"},
-    "status": {"status", "observation status", "obs status"},
-}
-
-STATUS_WORDS = {
-    "": Observation.Status.FINAL,
-    "f": Observation.Status.FINAL,
-    "final": Observation.Status.FINAL,
-    "normal value": Observation.Status.FINAL,
-    "p": Observation.Status.PROVISIONAL,
-    "provisional": Observation.Status.PROVISIONAL,
-    "provisional value": Observation.Status.PROVISIONAL,
-    "e": Observation.Status.ESTIMATED,
-    "estimated": Observation.Status.ESTIMATED,
-    "estimate": Observation.Status.ESTIMATED,
-    "estimated value": Observation.Status.ESTIMATED,
-}
-# Markers publishers put in place of a number that is not available. Treated like a blank cell.
-NOT_AVAILABLE = {"..", ":", "-", "x", "[x]", "[c]", "[z]", "[u]", "[low]", "n/a", "na", "*"}
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def sdg_status(text: str) -> str:
-    """Open SDG's free-text ``Observation status`` as F/P/E (statuses we cannot map are final)."""
-    lowered = text.strip().lower()
-    if "provisional" in lowered:
-        return Observation.Status.PROVISIONAL
-    if any(w in lowered for w in ("estimat", "low reliability", "applied to", "combined", "imput")):
-        return Observation.Status.ESTIMATED
-    return Observation.Status.FINAL
-
-
-def parse_number(text: str) -> float | None:
-    """A cell as a number; ``None`` for "not available" markers; ``ValueError`` otherwise."""
-    text = text.strip()
-    if not text or text.lower() in NOT_AVAILABLE:
-        return None
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    value = float(text)  # ValueError for anything else
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
 
 
 @dataclass
@@ -301,11 +231,25 @@ class Importer:
             kind == Kind.UNKNOWN_PLACE and name and self.options.unresolved_names == "warning"
         ):
             self.report.warning(
-                kind, resolved.message, file=file, row=row, column=column, value=value
+                kind,
+                resolved.message,
+                file=file,
+                row=row,
+                column=column,
+                value=value,
+                hint=resolved.hint,
             )
             self.report.rows_skipped += 1
             return False
-        self.report.error(kind, resolved.message, file=file, row=row, column=column, value=value)
+        self.report.error(
+            kind,
+            resolved.message,
+            file=file,
+            row=row,
+            column=column,
+            value=value,
+            hint=resolved.hint,
+        )
         return False
 
     # --- reading --------------------------------------------------------------------------------
@@ -328,6 +272,26 @@ class Importer:
                 except StopIteration:
                     self.report.error(Kind.BAD_FILE, _("The file is empty."), file=name)
                     return
+                doubled = duplicate_columns(header)
+                for column, positions in doubled:
+                    self.report.error(
+                        Kind.BAD_HEADER,
+                        _(
+                            "The column “%(column)s” appears %(count)s times in the header "
+                            "(columns %(positions)s): which one holds the data cannot be known."
+                        )
+                        % {
+                            "column": column,
+                            "count": len(positions),
+                            "positions": ", ".join(map(str, positions)),
+                        },
+                        file=name,
+                        row=1,
+                        column=column,
+                    )
+                if doubled:
+                    return
+                rows = checked_rows(rows, header, self._row_problem(name))
                 format = (
                     source.format if source.format in (OPENSDG, TIDY) else detect_format(header)
                 )
@@ -344,9 +308,9 @@ class Importer:
                     )
                     return
                 if format == OPENSDG:
-                    self._read_opensdg(source, header, rows, file_no)
+                    self.stage_rows(read_opensdg(self, source, header, rows, file_no))
                 else:
-                    metas = self._tidy_metas(source)
+                    metas = tidy_metas(self, source)
                     if metas is not None:
                         self.read_tidy(header, rows, file=name, file_no=file_no, metas=metas)
         except UnicodeDecodeError:
@@ -366,282 +330,18 @@ class Importer:
                 Kind.BAD_FILE, _("The file cannot be read: %(error)s") % {"error": exc}, file=name
             )
 
-    def _tidy_metas(self, source: Source) -> dict[str, IndicatorMeta] | None:
-        try:
-            if source.meta_text is not None:
-                return meta_module.tidy_meta(meta_module.parse_front_matter(source.meta_text))
-            if source.meta_path is not None:
-                return meta_module.read_tidy_meta(source.meta_path)
-        except MetaError as exc:
-            self.report.error(Kind.BAD_META, str(exc), file=source.name)
-            return None
-        return {}
-
-    def _opensdg_meta(self, source: Source) -> IndicatorMeta | None:
-        code = source.code
-        try:
-            if source.meta_text is not None:
-                data = meta_module.parse_front_matter(source.meta_text)
-                code = code or (
-                    meta_module.sdg_code(str(data["indicator_number"]))
-                    if data.get("indicator_number")
-                    else None
-                )
-                if code:
-                    return meta_module.opensdg_meta(data, code)
-            elif source.meta_path is not None:
-                return meta_module.read_opensdg_meta(source.meta_path, code)
-        except MetaError as exc:
-            self.report.error(Kind.BAD_META, str(exc), file=source.name)
-            return None
-        if code:
-            return meta_module.opensdg_meta({}, code)
-        self.report.error(
-            Kind.BAD_META,
-            _(
-                "Cannot tell which indicator this is: name the file indicator_<id>.csv, or give "
-                "its metadata (with indicator_number) or an indicator code."
-            ),
-            file=source.name,
-        )
-        return None
-
-    def _read_opensdg(self, source: Source, header: list[str], rows, file_no: int) -> None:
-        report, file = self.report, source.name
-        meta = self._opensdg_meta(source)
-        if meta is None:
-            return
-        names = [normalise_header(h) for h in header]
-        missing = [
-            label for label, key in (("Year", SDG_YEAR), ("Value", SDG_VALUE)) if key not in names
-        ]
-        if missing:
-            for label in missing:
-                report.error(
-                    Kind.MISSING_COLUMN,
-                    _("There is no “%(column)s” column.") % {"column": label},
-                    file=file,
-                    row=1,
-                    column=label,
-                )
-            return
-        state = self._indicator(meta.code, {meta.code: meta}, opensdg=True)
-        if state is None:  # an invalid code from a file name or metadata
-            report.error(
-                Kind.UNKNOWN_INDICATOR,
-                _("“%(code)s” is not a usable indicator code.") % {"code": meta.code},
+    def _row_problem(self, file: str):
+        def report(problem: RowError) -> None:
+            self.report.error(
+                Kind.BAD_ROW,
+                problem.message,
                 file=file,
+                row=problem.row,
+                column=problem.column,
+                value=problem.value,
             )
-            return
-        i_year, i_value = names.index(SDG_YEAR), names.index(SDG_VALUE)
-        i_code = names.index(SDG_GEOCODE) if SDG_GEOCODE in names else None
-        i_units = [names.index(u) for u in SDG_UNITS if u in names]
-        i_mult = names.index(SDG_MULTIPLIER) if SDG_MULTIPLIER in names else None
-        i_status = names.index(SDG_STATUS) if SDG_STATUS in names else None
-        la_cols = [(i, header[i]) for i, n in enumerate(names) if n in SDG_LA_COLUMNS]
-        area_cols = {n: (i, header[i]) for i, n in enumerate(names) if n in SDG_AREA_COLUMNS}
-        region = area_cols.get("region")
-        country = area_cols.get("country") or area_cols.get("nation")
-        used = {i_year, i_value, i_code, i_mult, i_status, *i_units}
-        used |= {i for i, _h in la_cols} | {i for i, _h in area_cols.values()}
-        dims = [
-            (i, header[i])
-            for i, n in enumerate(names)
-            if i not in used and n not in SDG_IGNORED and header[i]
-        ]
-        dim_idx = [i for i, _h in dims]
-        dim_names = [h for _i, h in dims]
-        coverage = meta_module.national_coverage_code(meta.national_coverage)
-        width = len(header)
 
-        periods = self._periods.setdefault(state.split_month, {})
-        place_cache: dict = {}
-        series_cache: dict = {}
-        unit_cache: dict = {}
-        status_cache: dict = {}
-        batch = self.batch
-        read = blank = 0
-        split = state.split_month
-        kinds = state.period_kinds
-        for row_no, row in enumerate(rows, start=2):
-            read += 1
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            raw_value = row[i_value].strip()
-            if not raw_value:
-                blank += 1
-                continue
-            ok = True
-            try:
-                value = float(raw_value)
-                if not math.isfinite(value):
-                    raise ValueError
-            except ValueError:
-                try:
-                    value = parse_number(raw_value)
-                except ValueError:
-                    value = None
-                    ok = False
-                    report.error(
-                        Kind.NON_NUMERIC,
-                        _("“%(value)s” is not a number.") % {"value": raw_value},
-                        file=file,
-                        row=row_no,
-                        column=header[i_value],
-                        value=raw_value,
-                    )
-                else:
-                    if value is None:
-                        blank += 1
-                        continue
-            raw_period = row[i_year]
-            entry = periods.get(raw_period) or self._period(raw_period, split)
-            if entry.__class__ is str:
-                report.error(
-                    Kind.BAD_PERIOD,
-                    entry,
-                    file=file,
-                    row=row_no,
-                    column=header[i_year],
-                    value=raw_period,
-                )
-                ok = False
-                year = None
-            else:
-                period, pidx = entry
-                kinds[period.kind] = kinds.get(period.kind, 0) + 1
-                year = int(period.start)
-            # Where: cached by everything that decides it.
-            code = row[i_code].strip() if i_code is not None else ""
-            la = next(((row[i].strip(), h) for i, h in la_cols if row[i].strip()), ("", ""))
-            reg = row[region[0]].strip() if region else ""
-            ctry = row[country[0]].strip() if country else ""
-            place_key = (code, la[0], reg, ctry, year)
-            where = place_cache.get(place_key)
-            if where is None:
-                where = place_cache[place_key] = self._sdg_place(
-                    code,
-                    la,
-                    reg,
-                    ctry,
-                    year,
-                    header[i_code] if i_code is not None else "GeoCode",
-                    region[1] if region else "",
-                    country[1] if country else "",
-                    coverage,
-                    meta,
-                )
-            resolved, column, cell, by_name = where
-            place_id = resolved.place_id
-            if resolved.kind is not None and not self._place_problem(
-                resolved, file=file, row=row_no, column=column, value=cell, name=by_name
-            ):
-                ok = False
-            # Which series.
-            unit_key = (tuple(row[i] for i in i_units), row[i_mult] if i_mult is not None else "")
-            unit = unit_cache.get(unit_key)
-            if unit is None:
-                unit = unit_cache[unit_key] = _sdg_unit(*unit_key)
-            dims_key = tuple(row[i].strip() for i in dim_idx)
-            series = series_cache.get(dims_key)
-            if series is None:
-                pairs = tuple(sorted((n, v) for n, v in zip(dim_names, dims_key, strict=True) if v))
-                series = series_cache[dims_key] = self._series(state, pairs, unit)
-            if unit != series.unit:
-                if not series.unit:
-                    series.unit = unit
-                elif unit:
-                    report.warning(
-                        Kind.INCONSISTENT_UNIT,
-                        _(
-                            "The unit changes within one series (“%(first)s”, then “%(unit)s”); the first is kept."
-                        )
-                        % {"first": series.unit, "unit": unit},
-                        file=file,
-                        row=row_no,
-                        value=unit,
-                    )
-            if not ok:
-                continue
-            series.rows += 1
-            raw_status = row[i_status] if i_status is not None else ""
-            status = status_cache.get(raw_status)
-            if status is None:
-                status = status_cache[raw_status] = sdg_status(raw_status)
-            batch.append(
-                (
-                    file_no,
-                    row_no,
-                    series.sidx,
-                    place_id,
-                    period.text,
-                    period.start,
-                    value,
-                    status,
-                    (series.sidx << SERIES_SHIFT) | (place_id << PLACE_SHIFT) | pidx,
-                )
-            )
-            if len(batch) >= BATCH:
-                self._flush()
-                batch = self.batch
-        report.rows_read += read
-        report.rows_blank += blank
-
-    def _sdg_place(
-        self,
-        code: str,
-        la: tuple[str, str],
-        region: str,
-        country: str,
-        year: int | None,
-        code_column: str,
-        region_column: str,
-        country_column: str,
-        coverage: str | None,
-        meta: IndicatorMeta,
-    ) -> tuple[Resolved, str, str, bool]:
-        """(where, the column that decided it, its value, whether it was a name)."""
-        resolver = self.resolver
-        la_name, la_column = la
-        if la_name:
-            if code and code[:3] in LA_CODE_PREFIXES:
-                resolved = resolver.code(code)
-                if resolved.kind != Kind.UNKNOWN_PLACE:
-                    return resolved, code_column, code, False
-            # GeoCode is blank or holds the region (4-2-2, 4-c-1, 11-6-1): the name wins.
-            return resolver.name(la_name, level="la", year=year), la_column, la_name, True
-        if code:
-            return resolver.code(code), code_column, code, False
-        if region:
-            return resolver.name(region, level="area", year=year), region_column, region, True
-        if country:
-            return resolver.name(country, level="area", year=year), country_column, country, True
-        if coverage:
-            resolved = resolver.code(coverage)
-            if resolved.kind == Kind.NOT_HELD:
-                resolved = Resolved(
-                    None,
-                    Kind.NOT_HELD,
-                    _(
-                        "Rows without a place are for the indicator's national coverage, "
-                        "%(coverage)s, which is not a place Mobilise holds; they were skipped."
-                    )
-                    % {"coverage": meta.national_coverage},
-                )
-            return resolved, "", "", False
-        return (
-            Resolved(
-                None,
-                Kind.NO_PLACE,
-                _(
-                    "Rows without a GeoCode or place name were skipped: without the metadata "
-                    "(national_geographical_coverage) it is not known where they are."
-                ),
-            ),
-            "",
-            "",
-            False,
-        )
+        return report
 
     def read_tidy(
         self,
@@ -653,272 +353,19 @@ class Importer:
         metas: dict[str, IndicatorMeta],
         first_row: int = 2,
     ) -> None:
-        """Tidy rows: one observation per row, in columns named by ``header``."""
-        report, resolver = self.report, self.resolver
-        names = [normalise_header(str(h)) for h in header]
-        roles: dict[str, int] = {}
-        for role, aliases in TIDY_ROLES.items():
-            for i, n in enumerate(names):
-                if n in aliases and i not in roles.values():
-                    roles[role] = i
-                    break
-        single_code = next(iter(metas)) if len(metas) == 1 else None
-        missing = []
-        if "indicator" not in roles and single_code is None:
-            missing.append("indicator")
-        if "geocode" not in roles and "name" not in roles:
-            missing.append("geocode")
-        missing += [role for role in ("period", "value") if role not in roles]
-        if missing:
-            for column in missing:
-                report.error(
-                    Kind.MISSING_COLUMN,
-                    _("There is no “%(column)s” column.") % {"column": column},
-                    file=file,
-                    row=1,
-                    column=column,
-                )
-            return
-        i_ind = roles.get("indicator")
-        i_code = roles.get("geocode")
-        i_name = roles.get("name")
-        i_period, i_value = roles["period"], roles["value"]
-        i_unit, i_status = roles.get("unit"), roles.get("status")
-        dims = [
-            (i, str(header[i]).strip())
-            for i in range(len(header))
-            if i not in roles.values() and str(header[i]).strip()
-        ]
-        dim_idx = [i for i, _h in dims]
-        dim_names = [h for _i, h in dims]
-        h_value, h_period = str(header[i_value]), str(header[i_period])
-        h_code = str(header[i_code]) if i_code is not None else ""
-        h_ind = str(header[i_ind]) if i_ind is not None else ""
-        width = len(header)
-
-        ids = resolver.ids
-        ind_cache: dict[str, _IndicatorState | None] = {}
-        # Per indicator: the positions of breakdown columns it may not use.
-        forbidden: dict[str, list[int]] = {}
-        all_periods = self._periods
-        series_cache: dict = {}
-        status_cache: dict = {}
-        batch = self.batch
-        read = blank = 0
-        for row_no, row in enumerate(rows, start=first_row):
-            read += 1
-            if len(row) < width:
-                row = list(row) + [""] * (width - len(row))
-            ok = True
-            # The value.
-            raw_value = row[i_value]
-            if raw_value.__class__ is float:
-                value = raw_value
-                if value != value or value in (math.inf, -math.inf):
-                    ok = False
-                    report.error(
-                        Kind.NON_NUMERIC,
-                        _("“%(value)s” is not a number.") % {"value": raw_value},
-                        file=file,
-                        row=row_no,
-                        column=h_value,
-                        value=raw_value,
-                    )
-            else:
-                text = (
-                    raw_value.strip()
-                    if raw_value.__class__ is str
-                    else ("" if raw_value is None else str(raw_value))
-                )
-                if not text:
-                    blank += 1
-                    continue
-                try:
-                    value = float(text)
-                    if not math.isfinite(value):
-                        raise ValueError
-                except ValueError:
-                    try:
-                        value = parse_number(text)
-                    except ValueError:
-                        ok = False
-                        report.error(
-                            Kind.NON_NUMERIC,
-                            _("“%(value)s” is not a number.") % {"value": text},
-                            file=file,
-                            row=row_no,
-                            column=h_value,
-                            value=text,
-                        )
-                    else:
-                        if value is None:
-                            blank += 1
-                            continue
-            # The indicator.
-            code = row[i_ind] if i_ind is not None else single_code
-            if code.__class__ is not str:
-                code = "" if code is None else str(code)
-            code = code.strip()
-            state = ind_cache.get(code, False)
-            if state is False:
-                state = ind_cache[code] = self._indicator(code, metas, opensdg=False)
-                if state is not None:
-                    forbidden[code] = (
-                        [i for i, n in dims if n not in state.declared]
-                        if state.declared is not None
-                        else []
-                    )
-            if state is None:
-                ok = False
-                if not code:
-                    message = _("The indicator code is blank.")
-                elif not meta_module.CODE_RE.match(code):
-                    message = _(
-                        "“%(code)s” is not a usable indicator code (letters, digits and dashes)."
-                    ) % {"code": code}
-                else:
-                    message = _(
-                        "There is no indicator “%(code)s”: describe it in the metadata file "
-                        "(title, unit, source) to create it."
-                    ) % {"code": code}
-                report.error(
-                    Kind.UNKNOWN_INDICATOR, message, file=file, row=row_no, column=h_ind, value=code
-                )
-                split = 4
-            else:
-                split = state.split_month
-                for i in forbidden[code]:
-                    if str(row[i]).strip():
-                        ok = False
-                        report.error(
-                            Kind.UNKNOWN_DIMENSION,
-                            _(
-                                "%(indicator)s has no breakdown “%(column)s” (it has: %(declared)s). "
-                                "Declare it in the metadata's dimensions to add it."
-                            )
-                            % {
-                                "indicator": code,
-                                "column": header[i],
-                                "declared": ", ".join(sorted(state.declared)) or _("none"),
-                            },
-                            file=file,
-                            row=row_no,
-                            column=str(header[i]),
-                            value=row[i],
-                        )
-            # The period.
-            raw_period = row[i_period]
-            entry = all_periods[split].get(raw_period) or self._period(raw_period, split)
-            if entry.__class__ is str:
-                ok = False
-                period = None
-                report.error(
-                    Kind.BAD_PERIOD, entry, file=file, row=row_no, column=h_period, value=raw_period
-                )
-            else:
-                period, pidx = entry
-                if state is not None:
-                    kinds = state.period_kinds
-                    kinds[period.kind] = kinds.get(period.kind, 0) + 1
-            # The place.
-            place_code = row[i_code] if i_code is not None else ""
-            if place_code.__class__ is not str:
-                place_code = "" if place_code is None else str(place_code)
-            place_id = ids.get(place_code)
-            if place_id is None:
-                place_code = place_code.strip()
-                if place_code:
-                    resolved, column, cell = resolver.code(place_code), h_code, place_code
-                    by_name = False
-                elif i_name is not None and str(row[i_name]).strip():
-                    cell = str(row[i_name]).strip()
-                    year = int(period.start) if period is not None else None
-                    resolved, column, by_name = (
-                        resolver.name(cell, level="la", year=year),
-                        str(header[i_name]),
-                        False,
-                    )
-                    if resolved.kind == Kind.UNKNOWN_PLACE:
-                        # A region or nation written out ("London", "Wales").
-                        area = resolver.name(cell, level="area", year=year)
-                        resolved = area if area.kind is None else resolved
-                else:
-                    resolved = Resolved(None, Kind.UNKNOWN_PLACE, _("The place code is blank."))
-                    column, cell, by_name = h_code, "", False
-                place_id = resolved.place_id
-                if resolved.kind is not None and not self._place_problem(
-                    resolved, file=file, row=row_no, column=column, value=cell, name=by_name
-                ):
-                    ok = False
-            if state is None or not ok:
-                continue
-            # The series.
-            unit = row[i_unit].strip() if i_unit is not None and row[i_unit] else ""
-            if dim_idx:
-                dims_key = (code, tuple(str(row[i]).strip() for i in dim_idx))
-            else:
-                dims_key = code
-            series = series_cache.get(dims_key)
-            if series is None:
-                values = dims_key[1] if dim_idx else ()
-                pairs = tuple(sorted((n, v) for n, v in zip(dim_names, values, strict=True) if v))
-                series = series_cache[dims_key] = self._series(state, pairs, unit)
-            if unit != series.unit:
-                if not series.unit:
-                    series.unit = unit
-                elif unit:
-                    report.error(
-                        Kind.INCONSISTENT_UNIT,
-                        _(
-                            "The unit changes within one series (“%(first)s” before, “%(unit)s” here)."
-                        )
-                        % {"first": series.unit, "unit": unit},
-                        file=file,
-                        row=row_no,
-                        column=str(header[i_unit]),
-                        value=unit,
-                    )
-                    continue
-            if i_status is not None:
-                raw_status = row[i_status]
-                status = status_cache.get(raw_status)
-                if status is None:
-                    status = STATUS_WORDS.get(str(raw_status or "").strip().lower())
-                    if status is None:
-                        report.error(
-                            Kind.BAD_STATUS,
-                            _(
-                                "“%(value)s” is not a status: use F (final), P (provisional) or E (estimated)."
-                            )
-                            % {"value": raw_status},
-                            file=file,
-                            row=row_no,
-                            column=str(header[i_status]),
-                            value=raw_status,
-                        )
-                        continue
-                    status_cache[raw_status] = status
-            else:
-                status = "F"
-            series.rows += 1
-            batch.append(
-                (
-                    file_no,
-                    row_no,
-                    series.sidx,
-                    place_id,
-                    period.text,
-                    period.start,
-                    value,
-                    status,
-                    (series.sidx << SERIES_SHIFT) | (place_id << PLACE_SHIFT) | pidx,
-                )
+        """Stage tidy rows (a file's, or Python rows from ``import_observations``)."""
+        self.stage_rows(
+            read_tidy(
+                self, header, rows, file=file, file_no=file_no, metas=metas, first_row=first_row
             )
-            if len(batch) >= BATCH:
+        )
+
+    def stage_rows(self, rows: Iterator[StageRow]) -> None:
+        """Stage the checked rows a reader yields, in batches."""
+        while chunk := list(itertools.islice(rows, BATCH)):
+            self.batch.extend(chunk)
+            if len(self.batch) >= BATCH:
                 self._flush()
-                batch = self.batch
-        report.rows_read += read
-        report.rows_blank += blank
 
     # --- deciding and writing -------------------------------------------------------------------
 
@@ -1167,14 +614,6 @@ def _key(pairs: tuple[tuple[str, str], ...]) -> str:
         digest = hashlib.sha1(key.encode()).hexdigest()[:16]
         key = key[: KEY_MAX - 18] + "#" + digest
     return key
-
-
-def _sdg_unit(units: tuple[str, ...], multiplier: str) -> str:
-    unit = next((u.strip() for u in units if u.strip()), "")
-    multiplier = multiplier.strip()
-    if multiplier and multiplier.lower() not in ("units", "unit", "1"):
-        unit = f"{unit} ({multiplier.lower()})" if unit else multiplier
-    return unit
 
 
 def _periodicity(kinds: dict[str, int], *, academic: bool) -> str:

@@ -23,6 +23,7 @@ accents, "&"/"and", "St."/"Saint" and punctuation, then again without council wo
 from __future__ import annotations
 
 import csv
+import difflib
 import gzip
 import re
 import unicodedata
@@ -107,6 +108,8 @@ _COUNCIL_WORDS = re.compile(
     r"|metropolitan district|district council|borough council|county council|city council"
     r"|city mdc|council|mbc|mdc|lb|ua|unitary authority)\b"
 )
+# "Did you mean" is worked out for this many distinct unknown names or codes in one import.
+MAX_SUGGESTIONS = 300
 # Joint waste disposal authorities (in waste data next to councils) are not places.
 _JOINT_WASTE = re.compile(r"\b(waste (disposal )?authority|wda|waste partnership)\b")
 
@@ -133,6 +136,7 @@ class Resolved:
     place_id: int | None
     kind: Kind | None = None
     message: str = ""
+    hint: str = ""  # "Did you mean “Camden”?" for a name close to one we know
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,8 @@ class PlaceResolver:
             if short and short != key and short not in area_keys:
                 la_loose[short].update(codes)
         self._la_exact = dict(la_exact)
+        self._suggestions: dict[str, dict[str, tuple[str, str]]] | None = None
+        self._suggested = 0
         self._la_loose = {k: v for k, v in la_loose.items() if k not in la_exact}
         self._code_cache: dict[str, Resolved] = {}
         self._name_cache: dict[tuple[str, str, int | None], Resolved] = {}
@@ -277,6 +283,8 @@ class PlaceResolver:
                 Kind.UNKNOWN_PLACE,
                 _("“%(code)s” is not an ONS area code (a letter and eight digits, like E09000007).")
                 % {"code": code},
+                self.suggest(code, with_code=True)
+                or self.suggest(code, level="area", with_code=True),
             )
         if upper in self._aliases:
             target = self.places[self._aliases[upper]]
@@ -305,6 +313,29 @@ class PlaceResolver:
 
     # --- names ----------------------------------------------------------------------------------
 
+    def suggest(self, name: str, *, level: str = "la", with_code: bool = False) -> str:
+        """ "Did you mean “Fooshire”?" when a place we hold has a name close to ``name`` (by
+        difflib's ratio, on normalised names), else "". ``with_code`` adds its code, for a name
+        written where a code belongs."""
+        if self._suggestions is None:
+            self._suggestions = {"la": {}, "area": {}}
+            for place in self.places.values():
+                names = [place.name, place.name_cy] if place.name_cy else [place.name]
+                which = "la" if place.kind in LA_KINDS else "area"
+                for each in names:
+                    self._suggestions[which].setdefault(normalise(each), (each, place.code))
+        self._suggested += 1
+        if self._suggested > MAX_SUGGESTIONS:  # a file of thousands of bad names stays quick
+            return ""
+        known = self._suggestions[level]
+        close = difflib.get_close_matches(normalise(name), list(known), n=1, cutoff=0.75)
+        if not close:
+            return ""
+        found, code = known[close[0]]
+        if with_code:
+            return _("Did you mean “%(name)s” (%(code)s)?") % {"name": found, "code": code}
+        return _("Did you mean “%(name)s”?") % {"name": found}
+
     def name(self, name: str, *, level: str = "la", year: int | None = None) -> Resolved:
         """The place a name stands for. ``level`` is "la" for local authority columns and "area"
         for region and country columns; ``year`` picks between places that shared a name."""
@@ -331,6 +362,7 @@ class PlaceResolver:
                 None,
                 Kind.UNKNOWN_PLACE,
                 _("“%(name)s” is not the name of a region or nation we know.") % {"name": name},
+                self.suggest(name, level="area"),
             )
         short = loose(key)
         codes = self._la_exact.get(key) or self._la_exact.get(short) or self._la_loose.get(short)
@@ -355,6 +387,7 @@ class PlaceResolver:
                 None,
                 Kind.UNKNOWN_PLACE,
                 _("“%(name)s” is not the name of a local authority we know.") % {"name": name},
+                self.suggest(name, level="la"),
             )
         candidates = [self.places[c] for c in codes]
         if len(candidates) > 1 and year is not None:

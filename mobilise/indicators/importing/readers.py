@@ -158,9 +158,103 @@ def open_text(source: Source, *, max_bytes: int | None = None) -> IO[str]:
 
 
 def csv_rows(text: IO[str]) -> Iterator[list[str]]:
-    # Large fields (Open SDG footnotes pasted into cells) are rare but legal.
+    # Large fields (Open SDG footnotes pasted into cells) are rare but legal. ``strict`` makes a
+    # quoted cell that is never closed (a file cut short inside quotes) an error, not a cell.
     csv.field_size_limit(1 << 24)
-    return csv.reader(text)
+    return csv.reader(text, strict=True)
+
+
+class RowError(ValueError):
+    """A row that cannot be read as the file's columns (see :func:`checked_rows`)."""
+
+    def __init__(self, message: str, *, row: int, column: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.message, self.row, self.column, self.value = message, row, column, value
+
+
+def duplicate_columns(header: list[str]) -> list[tuple[str, list[int]]]:
+    """Header names that occur more than once (compared as :func:`normalise_header` does), each
+    with the 1-based positions it is at. Blank names are left to the readers."""
+    seen: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        key = normalise_header(name)
+        if key:
+            seen.setdefault(key, []).append(position)
+    return [(header[places[0] - 1], places) for places in seen.values() if len(places) > 1]
+
+
+def checked_rows(
+    rows: Iterator[list[str]],
+    header: list[str],
+    on_problem: Callable[[RowError], None],
+    *,
+    first_row: int = 2,
+) -> Iterator[list[str]]:
+    """The data rows, each exactly as wide as the header; every row that is not is passed to
+    ``on_problem`` (row number as the file shows it, the header being row 1) and still yielded,
+    cut or padded to the header's width, so row numbers stay right and the rest of the file is
+    still checked. A row cut short (``co2-total,E09000007,20`` under four columns), cells beyond
+    the last column, and a quoted cell that the file ends inside are all problems. An empty line
+    is a row without a value (as before), not a problem."""
+    width = len(header)
+    # Columns without a name at the end of the header (a spreadsheet's stray commas) may be
+    # missing from a row: only a row without a named column is cut short.
+    named = max((i + 1 for i, h in enumerate(header) if h.strip()), default=0)
+    row_no = first_row - 1
+    try:
+        for row in rows:
+            row_no += 1
+            if len(row) == width or not row:
+                yield row
+            elif named <= len(row) < width:
+                yield row + [""] * (width - len(row))
+            else:
+                yield _misfit(row, row_no, header, on_problem)
+    except csv.Error as exc:
+        row_no += 1
+        if "end of data" in str(exc):
+            message = _(
+                'A quoted cell is never closed: the file ends inside quotes (a “"” is '
+                "missing, or the file was cut short)."
+            )
+        else:
+            message = _("This row cannot be read as CSV: %(error)s.") % {"error": exc}
+        on_problem(RowError(message, row=row_no))  # the reader cannot go on past a CSV error
+
+
+def _misfit(
+    row: list[str], row_no: int, header: list[str], on_problem: Callable[[RowError], None]
+) -> list[str]:
+    """Report a row that is not the header's width; return it cut or padded to that width."""
+    width, cells = len(header), len(row)
+    if cells < width:
+        on_problem(
+            RowError(
+                _(
+                    "The row has %(cells)s cells but the header has %(columns)s columns: "
+                    "it is cut short, with no “%(column)s”."
+                )
+                % {"cells": cells, "columns": width, "column": header[cells]},
+                row=row_no,
+                column=header[cells],
+            )
+        )
+        return row + [""] * (width - cells)
+    extra = [c for c in row[width:] if c.strip()]
+    if extra:
+        on_problem(
+            RowError(
+                _(
+                    "The row has %(cells)s cells but the header has %(columns)s columns: "
+                    "“%(value)s” is beyond the last column."
+                )
+                % {"cells": cells, "columns": width, "value": extra[0]},
+                row=row_no,
+                column=_("after “%(column)s”") % {"column": header[-1]},
+                value=extra[0],
+            )
+        )
+    return row[:width]
 
 
 def normalise_header(name: str) -> str:

@@ -29,7 +29,10 @@ META = "indicators:\n  co2:\n    title: Carbon dioxide\n    unit: kt CO2\n"
 def files(tmp_path, live_settings):
     PlaceFactory(code="E09000007", name="Camden")
     bad, good, meta = tmp_path / "bad.csv", tmp_path / "good.csv", tmp_path / "co2.yaml"
-    bad.write_text("indicator,geocode,period,value\nco2,E09000007,2019,ten\nco2,E09000007,20x9,1\n")
+    bad.write_text(
+        "indicator,geocode,period,value\nco2,E09000007,2019,ten\nco2,E09000007,20x9,1\n"
+        "co2,Camdon,2019,1\nco2,Camdon,2020,1\nco2,Camdon,2021,1\n"
+    )
     good.write_text("indicator,geocode,period,value\nco2,E09000007,2019,10\n")
     meta.write_text(META)
     return bad, good, meta
@@ -61,6 +64,10 @@ def test_upload_states_are_accessible(live_server, page, files):
     assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#problem-1 td").first.inner_text() == "2"
     assert page.locator("#problem-2").count() == 1
+    # The three rows of one unknown name are one line, with their rows as a range and a hint.
+    assert page.locator("#problem-3 td").first.inner_text() == "4–6"
+    assert "Did you mean “Camden” (E09000007)?" in page.locator("#problem-3").inner_text()
+    assert page.locator("#problem-4").count() == 0
     assert not Observation.objects.exists()
     assert_accessible(page)
 

@@ -170,3 +170,51 @@ def test_replace_removes_values_the_uploaded_file_no_longer_has(lead_client, cam
     html = lead_client.get(URL).content.decode()
     assert "1 stored value that the file no longer has was removed." in html
     assert list(Observation.objects.values_list("period", flat=True)) == ["2020"]
+
+
+def test_580_rows_of_30_unknown_names_show_one_line_per_name(lead_client, camden):
+    names = [f"Nowhere {i:02d}" for i in range(29)] + ["Camdon"]
+    rows = [f"co2,{name},{year},1" for year in range(2001, 2021) for name in names][:580]
+    data = "\n".join(["indicator,area name,period,value", *rows]).encode()
+    html = post(lead_client, data).content.decode()
+    assert not Observation.objects.exists()
+    lines = re.findall(r'<tr class="govuk-table__row" id="problem-\d+">(.*?)</tr>', html, re.S)
+    assert len(lines) == 30  # one per name, not one per row
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", html, re.S)[1]
+    assert "30 areas not recognised (580 rows)" in caption
+    assert "“Nowhere 00” (rows 2, 32, 62, …)" in caption
+    cells = re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", lines[0], re.S)
+    assert cells[:3] == ["2, 32, 62, 92, 122, 152, …", "area name", "Nowhere 00"]
+    assert "(20 rows)" in cells[3]
+    assert "Did you mean “Camden”?" in lines[-1]
+    # The error summary names the group once, not 580 times.
+    summary = re.search(r'class="govuk-error-summary.*?</ul>', html, re.S)[0]
+    assert summary.count("<li") == 2 and "30 areas not recognised" in summary
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"indicator,geocode,period,value\nco2,E09000007,2019,1\nco2,E09000007,20", "row 3"),
+        (b'indicator,geocode,period,value\nco2,E09000007,2019,"1', "row 2"),
+        (b"indicator,geocode,period,value,value\nco2,E09000007,2019,1,2\n", "row 1"),
+        (b"indicator,geocode,period,value\nco2,E09000007,2019,1,2\n", "row 2"),
+    ],
+)
+def test_a_file_that_does_not_fit_its_header_is_shown_and_not_saved(
+    lead_client, camden, data, where
+):
+    html = post(lead_client, data).content.decode()
+    assert "govuk-error-summary" in html and "Nothing was saved" in html
+    assert f"co2.csv, {where}" in html
+    assert not Observation.objects.exists() and not Indicator.objects.exists()
+
+
+def test_warnings_after_a_good_upload_are_grouped_with_their_rows(lead_client, camden):
+    data = b"indicator,geocode,period,value\nco2,E09000007,2019,1\n" + b"".join(
+        b"co2,K04000001,%d,1\n" % year for year in range(2019, 2024)
+    )
+    assert post(lead_client, data).status_code == 302
+    html = lead_client.get(URL).content.decode()
+    assert "co2.csv, rows 3–7, column “geocode”: K04000001" in html
+    assert html.count("K04000001") == 1 and "(5 rows)" in html
