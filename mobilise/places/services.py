@@ -9,8 +9,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from . import sources
-from .models import Place
+from . import sources, territorial
+from .dissolve import dissolve
+from .models import Place, PlaceMember
 from .sources import PlacesDataError  # noqa: F401  (re-exported: callers catch it from here)
 
 # Fields the loader owns. Anything else on a Place (added later by other features) is left alone.
@@ -23,6 +24,8 @@ LOADED_FIELDS = (
     "valid_to",
     "boundary",
     "bbox",
+    "ons_code",
+    "vintage",
 )
 
 
@@ -36,6 +39,8 @@ class LoadSummary:
     retired_by_kind: Counter[str] = field(default_factory=Counter)
     successor_links_added: int = 0
     successor_links_removed: int = 0
+    member_links_added: int = 0
+    member_links_removed: int = 0
 
     @property
     def total(self) -> int:
@@ -57,7 +62,41 @@ class LoadSummary:
             out.append(
                 f"  Successor links: {self.successor_links_added} added, {self.successor_links_removed} removed."
             )
+        if self.member_links_added or self.member_links_removed:
+            out.append(
+                f"  Member links: {self.member_links_added} added, {self.member_links_removed} removed."
+            )
         return out
+
+
+def _has_areas(path: Path | str) -> bool:
+    folder = Path(path)
+    return (folder / territorial.ITL_DIR).is_dir() or (folder / territorial.COMBINED_FILE).exists()
+
+
+def _area_boundaries(
+    areas: list[territorial.AreaRecord], records: list[sources.PlaceRecord]
+) -> dict[str, dict | None]:
+    """Each area's boundary: its whole members dissolved (or, where ONS split every member, the
+    members it has parts of), and level 1 and 2 areas from the level 3 areas inside them."""
+    shapes: dict[str, dict | None] = {r.code: r.boundary for r in records}
+    wanted = {m for a in areas for m in a.members} - shapes.keys()
+    missing = wanted - set(Place.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
+        raise PlacesDataError(
+            f"{territorial.ITL_DIR}/: member authorities not loaded: {', '.join(sorted(missing))}"
+        )
+    for code, boundary in Place.objects.filter(code__in=wanted).values_list("code", "boundary"):
+        shapes[code] = boundary
+    out: dict[str, dict | None] = {}
+    for area in areas:  # parents first: level 3 is last, so dissolve bottom-up below
+        if area.members:
+            whole = [m for m, w in area.members.items() if w] or list(area.members)
+            out[area.code] = dissolve(shapes.get(m) for m in whole)
+    for area in reversed(areas):
+        if not area.members:
+            out[area.code] = dissolve(out.get(p) for p in area.part_codes)
+    return out
 
 
 def places_load(*, path: Path | str) -> LoadSummary:
@@ -69,8 +108,9 @@ def places_load(*, path: Path | str) -> LoadSummary:
     not in the files are left alone: missions may point at them.
     """
     records = sources.read(path)
+    areas = territorial.read(path) if _has_areas(path) else []
     summary = LoadSummary(path=Path(path))
-    for record in records:
+    for record in [*records, *areas]:
         summary.by_kind[record.kind] += 1
         if record.valid_to is not None:
             summary.retired_by_kind[record.kind] += 1
@@ -110,12 +150,93 @@ def places_load(*, path: Path | str) -> LoadSummary:
             summary.created += len(to_create)
             summary.updated += len(to_update)
 
-        added, removed = _sync_successors(records, ids)
+        if areas:
+            boundaries = _area_boundaries(areas, records)
+            ids |= dict(
+                Place.objects.filter(
+                    code__in={m for a in areas for m in a.members} | {a.parent_code for a in areas}
+                ).values_list("code", "pk")
+            )
+            _write(areas, boundaries, territorial.TIERS, existing_areas(areas), ids, summary, now)
+            added, removed = _sync_members(areas, ids)
+            summary.member_links_added, summary.member_links_removed = added, removed
+
+        added, removed = _sync_successors([*records, *areas], ids)
         summary.successor_links_added, summary.successor_links_removed = added, removed
     return summary
 
 
-def _sync_successors(records: list[sources.PlaceRecord], ids: dict[str, int]) -> tuple[int, int]:
+def existing_areas(areas: list[territorial.AreaRecord]) -> dict[str, Place]:
+    return {p.code: p for p in Place.objects.filter(code__in=[a.code for a in areas])}
+
+
+def _write(
+    areas: list[territorial.AreaRecord],
+    boundaries: dict[str, dict | None],
+    tiers: tuple[tuple[str, ...], ...],
+    existing: dict[str, Place],
+    ids: dict[str, int],
+    summary: LoadSummary,
+    now,
+) -> None:
+    from . import geo
+
+    ids |= {code: place.pk for code, place in existing.items()}
+    for tier in tiers:
+        to_create: list[Place] = []
+        to_update: list[Place] = []
+        for area in (a for a in areas if a.kind in tier):
+            boundary = boundaries.get(area.code)
+            values = {
+                "name": area.name,
+                "name_cy": "",
+                "kind": area.kind,
+                "parent_id": ids[area.parent_code] if area.parent_code else None,
+                "valid_from": area.valid_from,
+                "valid_to": area.valid_to,
+                "boundary": boundary,
+                "bbox": geo.bbox(boundary) if boundary else None,
+                "ons_code": area.ons_code,
+                "vintage": area.vintage,
+            }
+            place = existing.get(area.code)
+            if place is None:
+                to_create.append(Place(code=area.code, **values))
+            elif any(getattr(place, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(place, name, value)
+                place.updated_at = now
+                to_update.append(place)
+            else:
+                summary.unchanged += 1
+        for place in Place.objects.bulk_create(to_create, batch_size=200):
+            ids[place.code] = place.pk
+        Place.objects.bulk_update(to_update, [*LOADED_FIELDS, "updated_at"], batch_size=100)
+        summary.created += len(to_create)
+        summary.updated += len(to_update)
+
+
+def _sync_members(areas: list[territorial.AreaRecord], ids: dict[str, int]) -> tuple[int, int]:
+    """Make the member links of the loaded areas match the files, touching only differences."""
+    area_ids = [ids[a.code] for a in areas]
+    wanted = {(ids[a.code], ids[m], whole) for a in areas for m, whole in a.members.items()}
+    have = set(
+        PlaceMember.objects.filter(area_id__in=area_ids).values_list(
+            "area_id", "member_id", "whole"
+        )
+    )
+    stale = have - wanted
+    for area_id, member_id, whole in stale:
+        PlaceMember.objects.filter(area_id=area_id, member_id=member_id, whole=whole).delete()
+    PlaceMember.objects.bulk_create(
+        [PlaceMember(area_id=a, member_id=m, whole=w) for a, m, w in sorted(wanted - have)]
+    )
+    return len(wanted - have), len(stale)
+
+
+def _sync_successors(
+    records: list[sources.PlaceRecord | territorial.AreaRecord], ids: dict[str, int]
+) -> tuple[int, int]:
     """Make the successor links of the loaded places match the files: add and remove only the
     differences, so a reload touches nothing."""
     through = Place.successors.through
