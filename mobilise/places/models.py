@@ -116,10 +116,25 @@ class Place(BaseModel):
 
     @property
     def vintage_label(self) -> str:
+        """ "ITL 2025", "NUTS 2013"; empty for GSS places."""
         if self.vintage is None:
             return ""
-        scheme = "NUTS" if self.kind in (self.Kind.NUTS1, self.Kind.NUTS2, self.Kind.NUTS3) else "ITL"
+        scheme = (
+            "NUTS" if self.kind in (self.Kind.NUTS1, self.Kind.NUTS2, self.Kind.NUTS3) else "ITL"
+        )
         return f"{scheme} {self.vintage}"
+
+    @property
+    def level_label(self) -> str:
+        """The kind with its classification: "ITL 3 area (January 2025)", "NUTS 3 area (2013)"."""
+        from django.utils.translation import gettext
+
+        kind = str(self.get_kind_display())
+        if self.vintage is None:
+            return kind
+        if self.kind in (self.Kind.ITL1, self.Kind.ITL2, self.Kind.ITL3):
+            return gettext("%(kind)s (January %(year)s)") % {"kind": kind, "year": self.vintage}
+        return f"{kind} ({self.vintage})"
 
     @property
     def is_current(self) -> bool:

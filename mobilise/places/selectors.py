@@ -18,7 +18,7 @@ from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 
 from . import geo
-from .models import Place
+from .models import Place, PlaceMember
 
 Kind = Place.Kind
 # The parent chain is at most four deep: district → county → region → England → UK.
@@ -36,6 +36,18 @@ _NEIGHBOUR_KINDS: dict[str, tuple[str, ...]] = {
     Kind.COUNTY: (Kind.COUNTY, Kind.UNITARY),
     Kind.UNITARY: (Kind.UNITARY, Kind.DISTRICT),
     Kind.DISTRICT: (Kind.UNITARY, Kind.DISTRICT),
+    # Statistical areas border the areas of their own level and classification (the years
+    # filter keeps the classification); combined authorities border each other.
+    **{kind: (kind,) for kind in Place.GROUPED_KINDS},
+}
+# Which kind a typed name means when several share it, best first: a council before the
+# combined authority named after it, before the statistical areas, newest classification first.
+_KIND_PREFERENCE = {
+    **dict.fromkeys(Place.LOCAL_AUTHORITY_KINDS, 0),
+    Kind.REGION: 0,
+    Kind.NATION: 0,
+    Kind.UK: 0,
+    Kind.COMBINED: 1,
 }
 SEARCH_LIMIT = 100
 
@@ -75,7 +87,8 @@ def browse() -> tuple[Place | None, list[Nation]]:
 
 
 def search(query: str) -> QuerySet[Place]:
-    """Local authorities (and counties) whose name, Welsh name or code matches; current ones first."""
+    """Local authorities (and counties), combined authorities and ITL/NUTS areas whose name,
+    Welsh name or code matches; current ones first."""
     query = query.strip()
     if not query:
         return Place.objects.none()
@@ -83,20 +96,34 @@ def search(query: str) -> QuerySet[Place]:
         _light()
         .select_related("parent")
         .defer("parent__boundary", "parent__bbox")
-        .filter(kind__in=Place.LOCAL_AUTHORITY_KINDS)
-        .filter(Q(name__icontains=query) | Q(name_cy__icontains=query) | Q(code__istartswith=query))
+        .filter(kind__in=[*Place.LOCAL_AUTHORITY_KINDS, *Place.GROUPED_KINDS])
+        .filter(
+            Q(name__icontains=query)
+            | Q(name_cy__icontains=query)
+            | Q(code__istartswith=query)
+            | Q(ons_code__iexact=query)
+        )
         .annotate(
             # "York" should list York before North Yorkshire and Yorkshire's districts.
             rank=Case(
                 When(
-                    Q(name__iexact=query) | Q(name_cy__iexact=query) | Q(code__iexact=query),
+                    Q(name__iexact=query)
+                    | Q(name_cy__iexact=query)
+                    | Q(code__iexact=query)
+                    | Q(ons_code__iexact=query),
                     then=Value(0),
                 ),
                 When(Q(name__istartswith=query) | Q(name_cy__istartswith=query), then=Value(1)),
                 default=Value(2),
             )
         )
-        .order_by(F("valid_to").desc(nulls_first=True), "rank", "name", "code")
+        .order_by(
+            F("valid_to").desc(nulls_first=True),
+            "rank",
+            "name",
+            F("vintage").desc(nulls_first=True),
+            "code",
+        )
     )
 
 
@@ -111,6 +138,41 @@ def place_detail(code: str) -> Place:
     ]
     return (
         Place.objects.select_related(*_ANCESTOR_PATHS).defer(*heavy).get(code=code.strip().upper())
+    )
+
+
+def latest_with_code(code: str) -> Place | None:
+    """The newest area published with an ITL or NUTS code (``TLC11`` → ITL 2021's TLC11-21,
+    since 2025 recoded it), for addresses and boxes that give the code without the year."""
+    return (
+        _light()
+        .filter(ons_code__iexact=code.strip())
+        .order_by(F("vintage").desc(nulls_last=True))
+        .first()
+    )
+
+
+def members(place: Place) -> list[Place]:
+    """The local authorities an ITL/NUTS area or combined authority is made of, each with
+    ``whole`` set (False for the Scottish districts ONS split between areas), by name."""
+    found = []
+    for link in (
+        place.member_links.select_related("member")
+        .defer("member__boundary", "member__bbox")
+        .order_by("member__name")
+    ):
+        link.member.whole = link.whole
+        found.append(link.member)
+    return found
+
+
+def member_of(place: Place) -> list[Place]:
+    """The areas a local authority belongs to (combined authority, ITL and NUTS areas), the
+    combined authority first, then newest classification first and smallest level first."""
+    return list(
+        _light()
+        .filter(member_links__member=place)
+        .order_by(F("vintage").desc(nulls_first=True), "-kind", "name")
     )
 
 
@@ -135,13 +197,27 @@ class ChildGroup:
 
 
 # Plural headings for each kind of child, in display order.
-_CHILD_GROUP_ORDER = (Kind.NATION, Kind.REGION, Kind.COUNTY, Kind.UNITARY, Kind.DISTRICT)
+_CHILD_GROUP_ORDER = (
+    Kind.NATION,
+    Kind.REGION,
+    Kind.COUNTY,
+    Kind.UNITARY,
+    Kind.DISTRICT,
+    Kind.ITL2,
+    Kind.ITL3,
+    Kind.NUTS2,
+    Kind.NUTS3,
+)
 
 
 def children(place: Place) -> list[Place]:
-    """Direct children, current ones first, in one query."""
+    """Direct children, current ones first, in one query. England's and the UK's statistical
+    areas and combined authorities are not listed as its children: they overlap its regions."""
     return list(
-        _light().filter(parent=place).order_by(F("valid_to").desc(nulls_first=True), "name")
+        _light()
+        .filter(parent=place)
+        .exclude(kind__in=[Kind.ITL1, Kind.NUTS1, Kind.COMBINED])
+        .order_by(F("valid_to").desc(nulls_first=True), "name")
     )
 
 
@@ -154,6 +230,13 @@ def group_children(kids: Iterable[Place]) -> list[ChildGroup]:
         Kind.COUNTY: _("Counties"),
         Kind.UNITARY: _("Unitary authorities"),
         Kind.DISTRICT: _("Districts"),
+        Kind.ITL1: _("ITL 1 areas"),
+        Kind.ITL2: _("ITL 2 areas"),
+        Kind.ITL3: _("ITL 3 areas"),
+        Kind.NUTS1: _("NUTS 1 areas"),
+        Kind.NUTS2: _("NUTS 2 areas"),
+        Kind.NUTS3: _("NUTS 3 areas"),
+        Kind.COMBINED: _("Combined authorities"),
     }
     by_kind: dict[str, list[Place]] = {}
     for kid in kids:
@@ -231,8 +314,15 @@ def neighbours_and_map(place: Place) -> tuple[list[Place], PlaceMap | None]:
         nearby = list(_light().filter(pk__in=ids).order_by("name")) if ids else []
         return nearby, place_map_
     nearby = _neighbours(place)
-    # A retired county is drawn with the districts it had when it ended.
-    kids = list(Place.objects.filter(in_use_in(place.valid_to), parent=place).order_by("name"))
+    # A retired county is drawn with the districts it had when it ended; an area made of local
+    # authorities with the ones inside it (its level 3 areas, or its members).
+    kids = list(
+        Place.objects.filter(in_use_in(place.valid_to), parent=place)
+        .exclude(kind__in=[Kind.ITL1, Kind.NUTS1, Kind.COMBINED])
+        .order_by("name")
+    )
+    if not kids and place.kind in Place.GROUPED_KINDS:
+        kids = list(Place.objects.filter(area_links__area=place).order_by("name"))
     place_map_ = place_map(place, kids=kids, nearby=nearby)
     cache.set(key, ([p.pk for p in nearby], place_map_), MAP_CACHE_SECONDS)
     return nearby, place_map_
@@ -302,7 +392,7 @@ _NAME_SUFFIXES = (
 )
 
 
-_LABELLED = re.compile(r"^.*\(\s*([A-Za-z][0-9]{8})\s*\)$")
+_LABELLED = re.compile(r"^.*\(\s*([A-Za-z][0-9]{8}|(?:UK|TL)[A-Za-z0-9]{1,3}-[0-9]{2})\s*\)$")
 
 
 def normalise_place_name(text: str) -> str:
@@ -332,8 +422,11 @@ class PlaceMatch:
 
 
 def _prefer_current(places: list[Place]) -> list[Place]:
-    current = [p for p in places if p.valid_to is None]
-    return current or places
+    """Current places before retired ones; then a council before a combined authority of the
+    same name before a statistical area (newest classification only)."""
+    current = [p for p in places if p.valid_to is None] or places
+    best = min(_KIND_PREFERENCE.get(p.kind, 2) for p in current)
+    return [p for p in current if _KIND_PREFERENCE.get(p.kind, 2) == best]
 
 
 def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
@@ -352,7 +445,7 @@ def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
     labelled = _LABELLED.match(typed)
     if labelled:
         typed = labelled.group(1)
-    by_code = _light().filter(code__iexact=typed).first()
+    by_code = _light().filter(code__iexact=typed).first() or latest_with_code(typed)
     if by_code is not None:
         match.place = by_code
         return match
@@ -390,3 +483,65 @@ def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
         pool = [by_id[pk] for pk in ids if pk in by_id]
     match.candidates = pool[:limit]
     return match
+
+
+# --- For importers: every place at every level, for resolving names and codes ----------------------
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """One place as an importer resolves it. ``code`` is Place.code (the key: ``E09000007``,
+    ``TLC11-21``); ``ons_code`` is the code as published (``TLC11``; the GSS code for GSS
+    places); ``vintage`` is the classification (NUTS 2013/2016, ITL 2021/2025; None for GSS)."""
+
+    id: int
+    code: str
+    ons_code: str
+    kind: str
+    vintage: int | None
+    name: str
+    name_cy: str
+    valid_from: int | None
+    valid_to: int | None
+    parent_code: str | None
+
+
+def place_names() -> list[PlaceName]:
+    """Every place at every level (the UK, nations, regions, local authorities, combined
+    authorities, ITL 1-3 and NUTS 1-3 of each classification), in one query, without
+    boundaries; ordered by kind, then newest classification first, then code."""
+    rows = (
+        Place.objects.order_by("kind", F("vintage").desc(nulls_first=True), "code")
+        .values_list(
+            "pk", "code", "ons_code", "kind", "vintage", "name", "name_cy", "valid_from",
+            "valid_to", "parent__code",
+        )
+    )  # fmt: skip
+    return [
+        PlaceName(pk, code, ons or code, kind, vintage, name, cy, start, end, parent)
+        for pk, code, ons, kind, vintage, name, cy, start, end, parent in rows
+    ]
+
+
+def successor_map() -> dict[str, list[str]]:
+    """Place.code → the codes of what replaced it, for every place that was replaced: retired
+    local authorities (the ONS changes table), NUTS 2013 → NUTS 2016 (ONS crosswalk), NUTS 2016
+    → ITL 2021 (same area, UK → TL), ITL 2021 → ITL 2025 (by member authorities), and
+    combined authorities (North of Tyne → North East). Follow it repeatedly to reach today."""
+    found: dict[str, list[str]] = {}
+    for old, new in Place.successors.through.objects.order_by(
+        "from_place__code", "to_place__code"
+    ).values_list("from_place__code", "to_place__code"):
+        found.setdefault(old, []).append(new)
+    return found
+
+
+def member_map() -> dict[str, list[tuple[str, bool]]]:
+    """Area code (combined authority, ITL or NUTS area) → its member local authorities'
+    codes, each with whether it lies wholly inside (False for districts ONS split)."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for area, member, whole in PlaceMember.objects.order_by(
+        "area__code", "member__code"
+    ).values_list("area__code", "member__code", "whole"):
+        found.setdefault(area, []).append((member, whole))
+    return found

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import sources, territorial
-from .dissolve import dissolve
+from .dissolve import dissolve, shape
 from .models import Place, PlaceMember
 from .sources import PlacesDataError  # noqa: F401  (re-exported: callers catch it from here)
 
@@ -78,25 +78,52 @@ def _area_boundaries(
     areas: list[territorial.AreaRecord], records: list[sources.PlaceRecord]
 ) -> dict[str, dict | None]:
     """Each area's boundary: its whole members dissolved (or, where ONS split every member, the
-    members it has parts of), and level 1 and 2 areas from the level 3 areas inside them."""
-    shapes: dict[str, dict | None] = {r.code: r.boundary for r in records}
-    wanted = {m for a in areas for m in a.members} - shapes.keys()
+    members it has parts of); a level 1 or 2 area dissolves the members of the areas inside it."""
+    boundaries: dict[str, dict | None] = {r.code: r.boundary for r in records}
+    wanted = {m for a in areas for m in a.members} - boundaries.keys()
     missing = wanted - set(Place.objects.filter(code__in=wanted).values_list("code", flat=True))
     if missing:
         raise PlacesDataError(
             f"{territorial.ITL_DIR}/: member authorities not loaded: {', '.join(sorted(missing))}"
         )
     for code, boundary in Place.objects.filter(code__in=wanted).values_list("code", "boundary"):
-        shapes[code] = boundary
-    out: dict[str, dict | None] = {}
-    for area in areas:  # parents first: level 3 is last, so dissolve bottom-up below
+        boundaries[code] = boundary
+    by_code = {a.code: a for a in areas}
+
+    def members_within(area: territorial.AreaRecord) -> dict[str, bool]:
         if area.members:
-            whole = [m for m, w in area.members.items() if w] or list(area.members)
-            out[area.code] = dissolve(shapes.get(m) for m in whole)
-    for area in reversed(areas):
-        if not area.members:
-            out[area.code] = dissolve(out.get(p) for p in area.part_codes)
+            return area.members
+        found: dict[str, bool] = {}
+        for part in area.part_codes:
+            found |= members_within(by_code[part])
+        return found
+
+    out: dict[str, dict | None] = {}
+    for area in areas:
+        members = members_within(area)
+        whole = tuple(sorted(m for m, w in members.items() if w) or members)
+        key = (whole, tuple(_fingerprint(boundaries.get(m)) for m in whole))
+        if key not in _DISSOLVED:
+            if len(_DISSOLVED) > 4000:
+                _DISSOLVED.clear()
+            _DISSOLVED[key] = dissolve(shape(boundaries.get(m)) for m in whole)
+        out[area.code] = _DISSOLVED[key]
     return out
+
+
+# Dissolved boundaries by their members' codes and boundaries, so loading the same files again
+# in one process (tests, a second load) does not redo the geometry.
+_DISSOLVED: dict[tuple, dict | None] = {}
+
+
+def _fingerprint(boundary: dict | None) -> int:
+    """Cheap identity of a boundary: its type, size and first and last points."""
+    if not boundary:
+        return 0
+    coords = boundary.get("coordinates") or []
+    return hash(
+        (boundary.get("type"), len(coords), repr(coords[:1])[:200], repr(coords[-1:])[-200:])
+    )
 
 
 def places_load(*, path: Path | str) -> LoadSummary:

@@ -89,7 +89,12 @@ VINTAGES = (
     ),
 )
 # Loading order after the local authorities: parents first.
-TIERS: tuple[tuple[str, ...], ...] = ((COMBINED,), ("nuts1", "itl1"), ("nuts2", "itl2"), ("nuts3", "itl3"))
+TIERS: tuple[tuple[str, ...], ...] = (
+    (COMBINED,),
+    ("nuts1", "itl1"),
+    ("nuts2", "itl2"),
+    ("nuts3", "itl3"),
+)
 
 
 def area_key(code: str, vintage: int) -> str:
@@ -120,7 +125,9 @@ def _nation_parent(code: str) -> str:
     return ENGLAND if code[2] in "CDEFGHIJK" else UK_CODE
 
 
-def read_vintage(folder: Path, vintage: Vintage) -> tuple[dict[str, AreaRecord], dict[str, set[str]]]:
+def read_vintage(
+    folder: Path, vintage: Vintage
+) -> tuple[dict[str, AreaRecord], dict[str, set[str]]]:
     """The areas of one classification, and for each level-3 area the keys of its rows (LAU1
     code for split Scottish districts, else the authority code) used to match vintages."""
     file = folder / vintage.file
@@ -137,7 +144,9 @@ def read_vintage(folder: Path, vintage: Vintage) -> tuple[dict[str, AreaRecord],
         for level, (code_col, name_col) in enumerate(vintage.levels):
             code, name = row[code_col], row[name_col]
             if not AREA_CODE_RE.match(code) or not name:
-                raise PlacesDataError(f"{file}: line {line}: {code_col} {code!r} is not an area code")
+                raise PlacesDataError(
+                    f"{file}: line {line}: {code_col} {code!r} is not an area code"
+                )
             key = area_key(code, vintage.year)
             record = records.get(key)
             if record is None:
@@ -151,7 +160,9 @@ def read_vintage(folder: Path, vintage: Vintage) -> tuple[dict[str, AreaRecord],
                     vintage=vintage.year,
                     parent_code=keys[-1] if keys else _nation_parent(code),
                 )
-            elif record.name != name or record.parent_code != (keys[-1] if keys else record.parent_code):
+            elif record.name != name or record.parent_code != (
+                keys[-1] if keys else record.parent_code
+            ):
                 raise PlacesDataError(
                     f"{file}: line {line}: {code} is called {name!r} here but {record.name!r} "
                     "earlier, or sits under another area"
@@ -162,7 +173,9 @@ def read_vintage(folder: Path, vintage: Vintage) -> tuple[dict[str, AreaRecord],
         member = lau if MEMBER_RE.match(lau) else lad
         if member:
             if not MEMBER_RE.match(member):
-                raise PlacesDataError(f"{file}: line {line}: {member!r} is not a local authority code")
+                raise PlacesDataError(
+                    f"{file}: line {line}: {member!r} is not a local authority code"
+                )
             member_areas.setdefault(member, set()).add(level3)
             records[level3].members[member] = True
         row_keys.setdefault(level3, set()).add(lau if lau.startswith("S30") else _current(lad))
