@@ -67,6 +67,8 @@ COMPARABLE_KINDS: dict[str, tuple[str, ...]] = {
     Kind.COUNTY: (Kind.COUNTY,),
     Kind.REGION: (Kind.REGION,),
     Kind.NATION: (Kind.NATION,),
+    # ITL 3 with ITL 3 of the same classification, combined authority with combined authority.
+    **{kind: (kind,) for kind in Place.GROUPED_KINDS},
 }
 KIND_ORDER = {
     Kind.UK: 0,
@@ -808,9 +810,12 @@ class Neighbourhood:
     pool_size: int
 
 
-def _neighbour_table(kinds: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, Any] | None:
-    """The latest value of each comparison indicator for every place of ``kinds``; cached."""
-    key = f"indicators:neighbours:{data_version()}:{','.join(kinds)}:{','.join(codes)}"
+def _neighbour_table(
+    kinds: tuple[str, ...], codes: tuple[str, ...], vintage: int | None = None
+) -> dict[str, Any] | None:
+    """The latest value of each comparison indicator for every current place of ``kinds`` (or,
+    for ITL/NUTS areas, every area of the ``vintage`` classification); cached."""
+    key = f"indicators:neighbours:{data_version()}:{','.join(kinds)}:{','.join(codes)}:{vintage}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -822,9 +827,8 @@ def _neighbour_table(kinds: tuple[str, ...], codes: tuple[str, ...]) -> dict[str
         s.indicator_id: s.pk
         for s in Series.objects.filter(indicator__in=indicators.values(), key=HEADLINE)
     }
-    place_ids = list(
-        Place.objects.filter(kind__in=kinds, valid_to__isnull=True).values_list("pk", flat=True)
-    )
+    pool = Q(vintage=vintage) if vintage is not None else Q(valid_to__isnull=True)
+    place_ids = list(Place.objects.filter(pool, kind__in=kinds).values_list("pk", flat=True))
     latest = latest_values(series.values(), place_ids)
     table: dict[int, list[float | None]] = {}
     for pid in place_ids:
@@ -850,7 +854,7 @@ def nearest_neighbours(place: Place, count: int = NEIGHBOUR_COUNT) -> Neighbourh
     codes = neighbour_indicator_codes()
     if not kinds or not codes:
         return None
-    data = _neighbour_table(kinds, codes)
+    data = _neighbour_table(kinds, codes, place.vintage)
     if not data:
         return None
     table: dict[int, list[float | None]] = data["table"]
