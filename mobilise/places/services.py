@@ -83,8 +83,10 @@ def _area_boundaries(
     wanted = {m for a in areas for m in a.members} - boundaries.keys()
     missing = wanted - set(Place.objects.filter(code__in=wanted).values_list("code", flat=True))
     if missing:
+        area = next(a for a in areas if missing & a.members.keys())
         raise PlacesDataError(
-            f"{territorial.ITL_DIR}/: member authorities not loaded: {', '.join(sorted(missing))}"
+            f"{area.source}: {area.code} ({area.name}): member authorities not loaded: "
+            + ", ".join(sorted(missing & area.members.keys()))
         )
     for code, boundary in Place.objects.filter(code__in=wanted).values_list("code", "boundary"):
         boundaries[code] = boundary

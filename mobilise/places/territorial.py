@@ -117,6 +117,7 @@ class AreaRecord:
     successor_codes: set[str] = field(default_factory=set)
     # lower-level areas whose union is this one (for dissolving level 1 and 2 from level 3)
     part_codes: list[str] = field(default_factory=list)
+    source: str = ""  # the file it came from, for messages
 
 
 def _nation_parent(code: str) -> str:
@@ -159,6 +160,7 @@ def read_vintage(
                     ons_code=code,
                     vintage=vintage.year,
                     parent_code=keys[-1] if keys else _nation_parent(code),
+                    source=str(file),
                 )
             elif record.name != name or record.parent_code != (
                 keys[-1] if keys else record.parent_code
@@ -247,6 +249,7 @@ def read_combined(folder: Path) -> list[AreaRecord]:
                 parent_code=LONDON if row["code"] == GLA_CODE else ENGLAND,
                 members=dict.fromkeys(members, True),
                 successor_codes={row["successor"]} if row["successor"] else set(),
+                source=str(file),
             )
         )
     return out
