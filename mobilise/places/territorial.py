@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import ENGLAND, UK_CODE, PlacesDataError, _read_csv
+from .sources import ENGLAND, SHIPPED_GEO_DIR, UK_CODE, PlacesDataError, _read_csv
 
 ITL_DIR = "itl"
 CROSSWALK_FILE = "nuts315_to_nuts318.csv"
@@ -97,6 +97,14 @@ TIERS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def _file(folder: Path, name: str) -> Path:
+    """``folder/name``, or the shipped copy when the folder does not have that file (the shared
+    ONS set has the lookups but not the combined authorities)."""
+    path = folder / name
+    shipped = SHIPPED_GEO_DIR / ITL_DIR / name
+    return path if path.exists() or not shipped.exists() else shipped
+
+
 def area_key(code: str, vintage: int) -> str:
     """``TLC11`` of ITL 2025 → ``TLC11-25`` (Place.code)."""
     return f"{code}-{vintage % 100:02d}"
@@ -131,7 +139,7 @@ def read_vintage(
 ) -> tuple[dict[str, AreaRecord], dict[str, set[str]]]:
     """The areas of one classification, and for each level-3 area the keys of its rows (LAU1
     code for split Scottish districts, else the authority code) used to match vintages."""
-    file = folder / vintage.file
+    file = _file(folder, vintage.file)
     columns = {vintage.lad, *(c for pair in vintage.levels for c in pair)}
     if vintage.lau:
         columns.add(vintage.lau)
@@ -215,7 +223,7 @@ def _link_upper_levels(records: dict[str, AreaRecord], level3: dict[str, set[str
 
 
 def read_crosswalk(folder: Path) -> dict[str, set[str]]:
-    file = folder / CROSSWALK_FILE
+    file = _file(folder, CROSSWALK_FILE)
     out: dict[str, set[str]] = {}
     for line, row in enumerate(_read_csv(file, {"NUTS315CD", "NUTS318CD"}), start=2):
         old, new = row["NUTS315CD"], row["NUTS318CD"]
@@ -226,7 +234,7 @@ def read_crosswalk(folder: Path) -> dict[str, set[str]]:
 
 
 def read_combined(folder: Path) -> list[AreaRecord]:
-    file = folder / COMBINED_FILE
+    file = _file(folder, COMBINED_FILE)
     out = []
     needed = {"code", "name", "valid_from", "valid_to", "successor", "members"}
     for line, row in enumerate(_read_csv(file, needed), start=2):

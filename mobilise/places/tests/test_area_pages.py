@@ -110,3 +110,9 @@ def test_importer_api():
     assert successors["UKM72-16"] == ["TLM72-21"]
     members = selectors.member_map()
     assert sorted(members["TLC11-21"]) == [("E06000001", True), ("E06000004", True)]
+
+
+@pytest.mark.parametrize("code", ["TLC11-21", "E47000001"])
+def test_indicator_comparison_page_takes_an_area(client, code):
+    html = html_of(client.get(f"/indicators/places/{code}/"))
+    assert "<h1" in html
