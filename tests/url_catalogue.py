@@ -16,7 +16,8 @@ from mobilise.coalition.tests import factories as coalition
 from mobilise.indicators.services import link_places
 from mobilise.indicators.tests.factories import IndicatorFactory, SeriesFactory, TargetFactory
 from mobilise.missions.tests.factories import LinkFactory, MissionFactory, OutcomeFactory
-from mobilise.places.tests.factories import PlaceFactory
+from mobilise.places.models import Place, PlaceMember
+from mobilise.places.tests.factories import PlaceFactory, square_bbox, square_boundary
 
 APP_CATALOGUES = {
     app: import_module(f"mobilise.{app}.tests.catalogue")
@@ -184,7 +185,26 @@ def build_world() -> dict:
     TargetFactory(series=SeriesFactory(indicator=indicator), place=place)
     # A national mission, which a lead may adopt for their place.
     national = MissionFactory(scope="national")
+    # Places of the other levels, whose pages show members instead of districts: an ITL 3 area
+    # and a combined authority with Camden as a member.
+    itl_area = PlaceFactory(
+        code="TLI31-25",
+        ons_code="TLI31",
+        vintage=2025,
+        valid_from=2025,
+        name="Camden and City of London",
+        kind=Place.Kind.ITL3,
+        boundary=square_boundary(-0.2, 51.5),
+        bbox=square_bbox(-0.2, 51.5),
+    )
+    combined = PlaceFactory(
+        code="E61000001", name="Greater London Authority", kind=Place.Kind.COMBINED
+    )
+    for area in (itl_area, combined):
+        PlaceMember.objects.create(area=area, member=place)
     world = {
+        "itl_area": itl_area,
+        "combined": combined,
         "national": national,
         "indicator_link": indicator_link,
         "indicator": indicator,
@@ -239,3 +259,12 @@ def url_for(name: str, pattern: URLPattern, world) -> str:
         values.update(APP_CATALOGUES[app].url_values(world))
     kwargs = {key: values[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)
+
+
+def example_urls(world) -> list[tuple[str, str]]:
+    """More addresses of public patterns whose pages differ by the kind of object shown."""
+    return [
+        ("places:detail", reverse("places:detail", args=[world["itl_area"].code])),
+        ("places:detail", reverse("places:detail", args=[world["combined"].code])),
+        ("places:index", reverse("places:index") + "?q=Camden"),
+    ]

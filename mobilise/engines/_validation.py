@@ -15,7 +15,9 @@ def check_is_fitted(estimator: Any, attributes: Iterable[str]) -> None:
     missing = [a for a in attributes if not hasattr(estimator, a)]
     if missing:
         name = type(estimator).__name__
-        raise NotFittedError(f"This {name} is not fitted yet: call fit() before reading {', '.join(missing)}.")
+        raise NotFittedError(
+            f"This {name} is not fitted yet: call fit() before reading {', '.join(missing)}."
+        )
 
 
 def check_array(

@@ -99,7 +99,8 @@ class PilotForm(forms.Form):
 
 class PoolForm(forms.Form):
     places = PlacesField(
-        label=_("Places to add or remove"), error_messages={"required": _("Enter the places to add or remove")}
+        label=_("Places to add or remove"),
+        error_messages={"required": _("Enter the places to add or remove")},
     )
     action = forms.ChoiceField(
         label=_("Add or remove?"),

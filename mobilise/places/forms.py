@@ -12,7 +12,7 @@ from .models import Place
 
 class PlaceSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Search for a local authority"),
+        label=_("Search for a place"),
         help_text=_("Enter a name or an ONS code, for example Lambeth or E09000022"),
         required=False,
         max_length=100,

@@ -7,8 +7,6 @@ and caches the drawing.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +16,13 @@ from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 
 from . import geo
-from .models import Place
+from .finding import (  # noqa: F401  (re-exported: callers find places here)
+    PlaceMatch,
+    find_place,
+    latest_with_code,
+    normalise_place_name,
+)
+from .models import Place, PlaceMember
 
 Kind = Place.Kind
 # The parent chain is at most four deep: district → county → region → England → UK.
@@ -36,6 +40,9 @@ _NEIGHBOUR_KINDS: dict[str, tuple[str, ...]] = {
     Kind.COUNTY: (Kind.COUNTY, Kind.UNITARY),
     Kind.UNITARY: (Kind.UNITARY, Kind.DISTRICT),
     Kind.DISTRICT: (Kind.UNITARY, Kind.DISTRICT),
+    # Statistical areas border the areas of their own level and classification (the years
+    # filter keeps the classification); combined authorities border each other.
+    **{kind: (kind,) for kind in Place.GROUPED_KINDS},
 }
 SEARCH_LIMIT = 100
 
@@ -75,7 +82,8 @@ def browse() -> tuple[Place | None, list[Nation]]:
 
 
 def search(query: str) -> QuerySet[Place]:
-    """Local authorities (and counties) whose name, Welsh name or code matches; current ones first."""
+    """Local authorities (and counties), combined authorities and ITL/NUTS areas whose name,
+    Welsh name or code matches; current ones first."""
     query = query.strip()
     if not query:
         return Place.objects.none()
@@ -83,20 +91,34 @@ def search(query: str) -> QuerySet[Place]:
         _light()
         .select_related("parent")
         .defer("parent__boundary", "parent__bbox")
-        .filter(kind__in=Place.LOCAL_AUTHORITY_KINDS)
-        .filter(Q(name__icontains=query) | Q(name_cy__icontains=query) | Q(code__istartswith=query))
+        .filter(kind__in=[*Place.LOCAL_AUTHORITY_KINDS, *Place.GROUPED_KINDS])
+        .filter(
+            Q(name__icontains=query)
+            | Q(name_cy__icontains=query)
+            | Q(code__istartswith=query)
+            | Q(ons_code__iexact=query)
+        )
         .annotate(
             # "York" should list York before North Yorkshire and Yorkshire's districts.
             rank=Case(
                 When(
-                    Q(name__iexact=query) | Q(name_cy__iexact=query) | Q(code__iexact=query),
+                    Q(name__iexact=query)
+                    | Q(name_cy__iexact=query)
+                    | Q(code__iexact=query)
+                    | Q(ons_code__iexact=query),
                     then=Value(0),
                 ),
                 When(Q(name__istartswith=query) | Q(name_cy__istartswith=query), then=Value(1)),
                 default=Value(2),
             )
         )
-        .order_by(F("valid_to").desc(nulls_first=True), "rank", "name", "code")
+        .order_by(
+            F("valid_to").desc(nulls_first=True),
+            "rank",
+            "name",
+            F("vintage").desc(nulls_first=True),
+            "code",
+        )
     )
 
 
@@ -111,6 +133,30 @@ def place_detail(code: str) -> Place:
     ]
     return (
         Place.objects.select_related(*_ANCESTOR_PATHS).defer(*heavy).get(code=code.strip().upper())
+    )
+
+
+def members(place: Place) -> list[Place]:
+    """The local authorities an ITL/NUTS area or combined authority is made of, each with
+    ``whole`` set (False for the Scottish districts ONS split between areas), by name."""
+    found = []
+    for link in (
+        place.member_links.select_related("member")
+        .defer("member__boundary", "member__bbox")
+        .order_by("member__name")
+    ):
+        link.member.whole = link.whole
+        found.append(link.member)
+    return found
+
+
+def member_of(place: Place) -> list[Place]:
+    """The areas a local authority belongs to (combined authority, ITL and NUTS areas), the
+    combined authority first, then newest classification first and smallest level first."""
+    return list(
+        _light()
+        .filter(member_links__member=place)
+        .order_by(F("vintage").desc(nulls_first=True), "-kind", "name")
     )
 
 
@@ -135,13 +181,27 @@ class ChildGroup:
 
 
 # Plural headings for each kind of child, in display order.
-_CHILD_GROUP_ORDER = (Kind.NATION, Kind.REGION, Kind.COUNTY, Kind.UNITARY, Kind.DISTRICT)
+_CHILD_GROUP_ORDER = (
+    Kind.NATION,
+    Kind.REGION,
+    Kind.COUNTY,
+    Kind.UNITARY,
+    Kind.DISTRICT,
+    Kind.ITL2,
+    Kind.ITL3,
+    Kind.NUTS2,
+    Kind.NUTS3,
+)
 
 
 def children(place: Place) -> list[Place]:
-    """Direct children, current ones first, in one query."""
+    """Direct children, current ones first, in one query. England's and the UK's statistical
+    areas and combined authorities are not listed as its children: they overlap its regions."""
     return list(
-        _light().filter(parent=place).order_by(F("valid_to").desc(nulls_first=True), "name")
+        _light()
+        .filter(parent=place)
+        .exclude(kind__in=[Kind.ITL1, Kind.NUTS1, Kind.COMBINED])
+        .order_by(F("valid_to").desc(nulls_first=True), "name")
     )
 
 
@@ -154,6 +214,13 @@ def group_children(kids: Iterable[Place]) -> list[ChildGroup]:
         Kind.COUNTY: _("Counties"),
         Kind.UNITARY: _("Unitary authorities"),
         Kind.DISTRICT: _("Districts"),
+        Kind.ITL1: _("ITL 1 areas"),
+        Kind.ITL2: _("ITL 2 areas"),
+        Kind.ITL3: _("ITL 3 areas"),
+        Kind.NUTS1: _("NUTS 1 areas"),
+        Kind.NUTS2: _("NUTS 2 areas"),
+        Kind.NUTS3: _("NUTS 3 areas"),
+        Kind.COMBINED: _("Combined authorities"),
     }
     by_kind: dict[str, list[Place]] = {}
     for kid in kids:
@@ -231,8 +298,15 @@ def neighbours_and_map(place: Place) -> tuple[list[Place], PlaceMap | None]:
         nearby = list(_light().filter(pk__in=ids).order_by("name")) if ids else []
         return nearby, place_map_
     nearby = _neighbours(place)
-    # A retired county is drawn with the districts it had when it ended.
-    kids = list(Place.objects.filter(in_use_in(place.valid_to), parent=place).order_by("name"))
+    # A retired county is drawn with the districts it had when it ended; an area made of local
+    # authorities with the ones inside it (its level 3 areas, or its members).
+    kids = list(
+        Place.objects.filter(in_use_in(place.valid_to), parent=place)
+        .exclude(kind__in=[Kind.ITL1, Kind.NUTS1, Kind.COMBINED])
+        .order_by("name")
+    )
+    if not kids and place.kind in Place.GROUPED_KINDS:
+        kids = list(Place.objects.filter(area_links__area=place).order_by("name"))
     place_map_ = place_map(place, kids=kids, nearby=nearby)
     cache.set(key, ([p.pk for p in nearby], place_map_), MAP_CACHE_SECONDS)
     return nearby, place_map_
@@ -276,117 +350,63 @@ def _feature(place: Place, role: str, geometry: dict[str, Any] | None) -> dict[s
     }
 
 
-# --- Finding a place from what someone typed -------------------------------------------------------
-
-# Words councils put round a place's name: "London Borough of Camden", "Camden Council",
-# "Bristol, City of". Stripped from both what was typed and the stored names before comparing.
-_NAME_PREFIXES = (
-    "the ",
-    "london borough of ",
-    "royal borough of ",
-    "metropolitan borough of ",
-    "borough of ",
-    "city and county of ",
-    "city of ",
-    "county of ",
-)
-_NAME_SUFFIXES = (
-    " metropolitan borough council",
-    " borough council",
-    " city council",
-    " district council",
-    " county council",
-    " council",
-    ", city of",
-    ", county of",
-)
+# --- For importers: every place at every level, for resolving names and codes ----------------------
 
 
-_LABELLED = re.compile(r"^.*\(\s*([A-Za-z][0-9]{8})\s*\)$")
+@dataclass(frozen=True)
+class PlaceName:
+    """One place as an importer resolves it. ``code`` is Place.code (the key: ``E09000007``,
+    ``TLC11-21``); ``ons_code`` is the code as published (``TLC11``; the GSS code for GSS
+    places); ``vintage`` is the classification (NUTS 2013/2016, ITL 2021/2025; None for GSS)."""
+
+    id: int
+    code: str
+    ons_code: str
+    kind: str
+    vintage: int | None
+    name: str
+    name_cy: str
+    valid_from: int | None
+    valid_to: int | None
+    parent_code: str | None
 
 
-def normalise_place_name(text: str) -> str:
-    """ "London Borough of Camden", "camden council" and " Camden " all read as "camden"."""
-    name = " ".join(text.replace("\u2019", "'").split()).lower()
-    changed = True
-    while changed and name:
-        changed = False
-        for prefix in _NAME_PREFIXES:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                name, changed = name[len(prefix) :], True
-        for suffix in _NAME_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                name, changed = name[: -len(suffix)], True
-    return name.strip(" ,")
-
-
-@dataclass
-class PlaceMatch:
-    """What a typed place name or code found: ``place`` when it is one place, else the
-    ``candidates`` to choose from (several places of that name, or near misses)."""
-
-    text: str
-    place: Place | None = None
-    candidates: list[Place] = field(default_factory=list)
-    exact: bool = False  # the candidates all have the name typed (not near misses)
-
-
-def _prefer_current(places: list[Place]) -> list[Place]:
-    current = [p for p in places if p.valid_to is None]
-    return current or places
-
-
-def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
-    """One place for a name ("Camden", "camden", "London Borough of Camden") or an ONS code
-    ("E09000007", "e09000007").
-
-    A code or a name matching exactly one place (a current one before a retired one of the same
-    name) gives ``place``. Several places of the same name give them as ``candidates`` with
-    ``exact`` set; a name matching none exactly gives the places whose names contain it.
-    """
-    typed = " ".join((text or "").split())
-    match = PlaceMatch(typed)
-    if not typed:
-        return match
-    # "Camden (E09000007)", as a place box shows a chosen place back: the code decides.
-    labelled = _LABELLED.match(typed)
-    if labelled:
-        typed = labelled.group(1)
-    by_code = _light().filter(code__iexact=typed).first()
-    if by_code is not None:
-        match.place = by_code
-        return match
-    core = normalise_place_name(typed)
-    if not core:
-        return match
-    pool = list(
-        _light()
-        .select_related("parent")
-        .defer("parent__boundary", "parent__bbox")
-        .filter(Q(name__icontains=core) | Q(name_cy__icontains=core))
-        .order_by(F("valid_to").desc(nulls_first=True), "name", "code")[:200]
-    )
-    exact = [
-        p
-        for p in pool
-        if core in (normalise_place_name(p.name), normalise_place_name(p.name_cy or ""))
+def place_names() -> list[PlaceName]:
+    """Every place at every level (the UK, nations, regions, local authorities, combined
+    authorities, ITL 1-3 and NUTS 1-3 of each classification), in one query, without
+    boundaries; ordered by kind, then newest classification first, then code."""
+    rows = (
+        Place.objects.order_by("kind", F("vintage").desc(nulls_first=True), "code")
+        .values_list(
+            "pk", "code", "ons_code", "kind", "vintage", "name", "name_cy", "valid_from",
+            "valid_to", "parent__code",
+        )
+    )  # fmt: skip
+    return [
+        PlaceName(pk, code, ons or code, kind, vintage, name, cy, start, end, parent)
+        for pk, code, ons, kind, vintage, name, cy, start, end, parent in rows
     ]
-    if exact:
-        exact = _prefer_current(exact)
-        if len(exact) == 1:
-            match.place = exact[0]
-        else:
-            match.candidates, match.exact = exact[:limit], True
-        return match
-    if not pool:
-        # A slip of the keyboard ("Camdem"): the places whose names are close.
-        names = {}
-        for place_id, name in _light().filter(valid_to__isnull=True).values_list("pk", "name"):
-            names.setdefault(normalise_place_name(name), []).append(place_id)
-        close = difflib.get_close_matches(core, list(names), n=limit, cutoff=0.75)
-        ids = [pk for name in close for pk in names[name]]
-        found = _light().select_related("parent").defer("parent__boundary", "parent__bbox")
-        by_id = {p.pk: p for p in found.filter(pk__in=ids)}
-        pool = [by_id[pk] for pk in ids if pk in by_id]
-    match.candidates = pool[:limit]
-    return match
+
+
+def successor_map() -> dict[str, list[str]]:
+    """Place.code → the codes of what replaced it, for every place that was replaced: retired
+    local authorities (the ONS changes table), NUTS 2013 → NUTS 2016 (ONS crosswalk), NUTS 2016
+    → ITL 2021 (same area, UK → TL), ITL 2021 → ITL 2025 (by member authorities), and
+    combined authorities (North of Tyne → North East). Follow it repeatedly to reach today."""
+    found: dict[str, list[str]] = {}
+    for old, new in Place.successors.through.objects.order_by(
+        "from_place__code", "to_place__code"
+    ).values_list("from_place__code", "to_place__code"):
+        found.setdefault(old, []).append(new)
+    return found
+
+
+def member_map() -> dict[str, list[tuple[str, bool]]]:
+    """Area code (combined authority, ITL or NUTS area) → its member local authorities'
+    codes, each with whether it lies wholly inside (False for districts ONS split)."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for area, member, whole in PlaceMember.objects.order_by(
+        "area__code", "member__code"
+    ).values_list("area__code", "member__code", "whole"):
+        found.setdefault(area, []).append((member, whole))
+    return found

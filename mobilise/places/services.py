@@ -9,8 +9,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from . import sources
-from .models import Place
+from . import sources, territorial
+from .dissolve import dissolve, shape
+from .models import Place, PlaceMember
 from .sources import PlacesDataError  # noqa: F401  (re-exported: callers catch it from here)
 
 # Fields the loader owns. Anything else on a Place (added later by other features) is left alone.
@@ -23,6 +24,8 @@ LOADED_FIELDS = (
     "valid_to",
     "boundary",
     "bbox",
+    "ons_code",
+    "vintage",
 )
 
 
@@ -36,6 +39,8 @@ class LoadSummary:
     retired_by_kind: Counter[str] = field(default_factory=Counter)
     successor_links_added: int = 0
     successor_links_removed: int = 0
+    member_links_added: int = 0
+    member_links_removed: int = 0
 
     @property
     def total(self) -> int:
@@ -57,7 +62,70 @@ class LoadSummary:
             out.append(
                 f"  Successor links: {self.successor_links_added} added, {self.successor_links_removed} removed."
             )
+        if self.member_links_added or self.member_links_removed:
+            out.append(
+                f"  Member links: {self.member_links_added} added, {self.member_links_removed} removed."
+            )
         return out
+
+
+def _has_areas(path: Path | str) -> bool:
+    folder = Path(path)
+    return (folder / territorial.ITL_DIR).is_dir() or (folder / territorial.COMBINED_FILE).exists()
+
+
+def _area_boundaries(
+    areas: list[territorial.AreaRecord], records: list[sources.PlaceRecord]
+) -> dict[str, dict | None]:
+    """Each area's boundary: its whole members dissolved (or, where ONS split every member, the
+    members it has parts of); a level 1 or 2 area dissolves the members of the areas inside it."""
+    boundaries: dict[str, dict | None] = {r.code: r.boundary for r in records}
+    wanted = {m for a in areas for m in a.members} - boundaries.keys()
+    missing = wanted - set(Place.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
+        area = next(a for a in areas if missing & a.members.keys())
+        raise PlacesDataError(
+            f"{area.source}: {area.code} ({area.name}): member authorities not loaded: "
+            + ", ".join(sorted(missing & area.members.keys()))
+        )
+    for code, boundary in Place.objects.filter(code__in=wanted).values_list("code", "boundary"):
+        boundaries[code] = boundary
+    by_code = {a.code: a for a in areas}
+
+    def members_within(area: territorial.AreaRecord) -> dict[str, bool]:
+        if area.members:
+            return area.members
+        found: dict[str, bool] = {}
+        for part in area.part_codes:
+            found |= members_within(by_code[part])
+        return found
+
+    out: dict[str, dict | None] = {}
+    for area in areas:
+        members = members_within(area)
+        whole = tuple(sorted(m for m, w in members.items() if w) or members)
+        key = (whole, tuple(_fingerprint(boundaries.get(m)) for m in whole))
+        if key not in _DISSOLVED:
+            if len(_DISSOLVED) > 4000:
+                _DISSOLVED.clear()
+            _DISSOLVED[key] = dissolve(shape(boundaries.get(m)) for m in whole)
+        out[area.code] = _DISSOLVED[key]
+    return out
+
+
+# Dissolved boundaries by their members' codes and boundaries, so loading the same files again
+# in one process (tests, a second load) does not redo the geometry.
+_DISSOLVED: dict[tuple, dict | None] = {}
+
+
+def _fingerprint(boundary: dict | None) -> int:
+    """Cheap identity of a boundary: its type, size and first and last points."""
+    if not boundary:
+        return 0
+    coords = boundary.get("coordinates") or []
+    return hash(
+        (boundary.get("type"), len(coords), repr(coords[:1])[:200], repr(coords[-1:])[-200:])
+    )
 
 
 def places_load(*, path: Path | str) -> LoadSummary:
@@ -69,8 +137,9 @@ def places_load(*, path: Path | str) -> LoadSummary:
     not in the files are left alone: missions may point at them.
     """
     records = sources.read(path)
+    areas = territorial.read(path) if _has_areas(path) else []
     summary = LoadSummary(path=Path(path))
-    for record in records:
+    for record in [*records, *areas]:
         summary.by_kind[record.kind] += 1
         if record.valid_to is not None:
             summary.retired_by_kind[record.kind] += 1
@@ -110,12 +179,93 @@ def places_load(*, path: Path | str) -> LoadSummary:
             summary.created += len(to_create)
             summary.updated += len(to_update)
 
-        added, removed = _sync_successors(records, ids)
+        if areas:
+            boundaries = _area_boundaries(areas, records)
+            ids |= dict(
+                Place.objects.filter(
+                    code__in={m for a in areas for m in a.members} | {a.parent_code for a in areas}
+                ).values_list("code", "pk")
+            )
+            _write(areas, boundaries, territorial.TIERS, existing_areas(areas), ids, summary, now)
+            added, removed = _sync_members(areas, ids)
+            summary.member_links_added, summary.member_links_removed = added, removed
+
+        added, removed = _sync_successors([*records, *areas], ids)
         summary.successor_links_added, summary.successor_links_removed = added, removed
     return summary
 
 
-def _sync_successors(records: list[sources.PlaceRecord], ids: dict[str, int]) -> tuple[int, int]:
+def existing_areas(areas: list[territorial.AreaRecord]) -> dict[str, Place]:
+    return {p.code: p for p in Place.objects.filter(code__in=[a.code for a in areas])}
+
+
+def _write(
+    areas: list[territorial.AreaRecord],
+    boundaries: dict[str, dict | None],
+    tiers: tuple[tuple[str, ...], ...],
+    existing: dict[str, Place],
+    ids: dict[str, int],
+    summary: LoadSummary,
+    now,
+) -> None:
+    from . import geo
+
+    ids |= {code: place.pk for code, place in existing.items()}
+    for tier in tiers:
+        to_create: list[Place] = []
+        to_update: list[Place] = []
+        for area in (a for a in areas if a.kind in tier):
+            boundary = boundaries.get(area.code)
+            values = {
+                "name": area.name,
+                "name_cy": "",
+                "kind": area.kind,
+                "parent_id": ids[area.parent_code] if area.parent_code else None,
+                "valid_from": area.valid_from,
+                "valid_to": area.valid_to,
+                "boundary": boundary,
+                "bbox": geo.bbox(boundary) if boundary else None,
+                "ons_code": area.ons_code,
+                "vintage": area.vintage,
+            }
+            place = existing.get(area.code)
+            if place is None:
+                to_create.append(Place(code=area.code, **values))
+            elif any(getattr(place, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(place, name, value)
+                place.updated_at = now
+                to_update.append(place)
+            else:
+                summary.unchanged += 1
+        for place in Place.objects.bulk_create(to_create, batch_size=200):
+            ids[place.code] = place.pk
+        Place.objects.bulk_update(to_update, [*LOADED_FIELDS, "updated_at"], batch_size=100)
+        summary.created += len(to_create)
+        summary.updated += len(to_update)
+
+
+def _sync_members(areas: list[territorial.AreaRecord], ids: dict[str, int]) -> tuple[int, int]:
+    """Make the member links of the loaded areas match the files, touching only differences."""
+    area_ids = [ids[a.code] for a in areas]
+    wanted = {(ids[a.code], ids[m], whole) for a in areas for m, whole in a.members.items()}
+    have = set(
+        PlaceMember.objects.filter(area_id__in=area_ids).values_list(
+            "area_id", "member_id", "whole"
+        )
+    )
+    stale = have - wanted
+    for area_id, member_id, whole in stale:
+        PlaceMember.objects.filter(area_id=area_id, member_id=member_id, whole=whole).delete()
+    PlaceMember.objects.bulk_create(
+        [PlaceMember(area_id=a, member_id=m, whole=w) for a, m, w in sorted(wanted - have)]
+    )
+    return len(wanted - have), len(stale)
+
+
+def _sync_successors(
+    records: list[sources.PlaceRecord | territorial.AreaRecord], ids: dict[str, int]
+) -> tuple[int, int]:
     """Make the successor links of the loaded places match the files: add and remove only the
     differences, so a reload touches nothing."""
     through = Place.successors.through

@@ -35,7 +35,11 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         place = selectors.place_detail(code)
     except Place.DoesNotExist as exc:
-        raise Http404 from exc
+        # /places/TLC11/: an ITL or NUTS code without its year means the newest area with it.
+        latest = selectors.latest_with_code(code)
+        if latest is None:
+            raise Http404 from exc
+        return redirect(latest)
     if code != place.code:  # one address per place: /places/e09000022/ → /places/E09000022/
         return redirect(place, permanent=True)
     kids = selectors.children(place)
@@ -50,6 +54,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "neighbours": nearby,
             "successors": selectors.successors(place),
             "predecessors": selectors.predecessors(place),
+            "members": selectors.members(place) if place.kind in Place.GROUPED_KINDS else [],
+            "member_of": [p for p in selectors.member_of(place) if p.is_current]
+            if place.kind in Place.LOCAL_AUTHORITY_KINDS
+            else [],
             "map": place_map,
             "map_data": json_script(place_map.geojson, "place-map-data") if place_map else "",
             # The missions app owns this filter; places links to it by URL, never by import.

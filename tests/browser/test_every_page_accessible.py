@@ -3,7 +3,7 @@
 import pytest
 
 from mobilise.accounts.tests.factories import PASSWORD
-from tests.url_catalogue import PUBLIC, build_world, our_patterns, url_for
+from tests.url_catalogue import PUBLIC, build_world, example_urls, our_patterns, url_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +31,7 @@ def test_every_page_passes_axe(live_server, page, axe):
         for name, pattern in our_patterns()
         if name not in NOT_HTML
     ]
-    public = [(name, url) for name, url in pages if name in PUBLIC]
+    public = [(name, url) for name, url in pages if name in PUBLIC] + example_urls(world)
     private = [(name, url) for name, url in pages if name not in PUBLIC]
 
     for name, url in public:

@@ -27,6 +27,8 @@ COMPARABLE_KINDS: dict[str, tuple[str, ...]] = {
     Kind.COUNTY: (Kind.COUNTY,),
     Kind.REGION: (Kind.REGION,),
     Kind.NATION: (Kind.NATION,),
+    # ITL 3 with ITL 3 of the same classification, combined authority with combined authority.
+    **{kind: (kind,) for kind in Place.GROUPED_KINDS},
 }
 KIND_ORDER = {
     Kind.UK: 0,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 
 from mobilise.indicators.models import Indicator, Series
 from mobilise.places.models import Place
@@ -51,9 +52,12 @@ class Neighbourhood:
     pool_size: int
 
 
-def _neighbour_table(kinds: tuple[str, ...], codes: tuple[str, ...]) -> dict[str, Any] | None:
-    """The latest value of each comparison indicator for every place of ``kinds``; cached."""
-    key = f"indicators:neighbours:{data_version()}:{','.join(kinds)}:{','.join(codes)}"
+def _neighbour_table(
+    kinds: tuple[str, ...], codes: tuple[str, ...], vintage: int | None = None
+) -> dict[str, Any] | None:
+    """The latest value of each comparison indicator for every current place of ``kinds`` (or,
+    for ITL/NUTS areas, every area of the ``vintage`` classification); cached."""
+    key = f"indicators:neighbours:{data_version()}:{','.join(kinds)}:{','.join(codes)}:{vintage}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -65,9 +69,8 @@ def _neighbour_table(kinds: tuple[str, ...], codes: tuple[str, ...]) -> dict[str
         s.indicator_id: s.pk
         for s in Series.objects.filter(indicator__in=indicators.values(), key=HEADLINE)
     }
-    place_ids = list(
-        Place.objects.filter(kind__in=kinds, valid_to__isnull=True).values_list("pk", flat=True)
-    )
+    pool = Q(vintage=vintage) if vintage is not None else Q(valid_to__isnull=True)
+    place_ids = list(Place.objects.filter(pool, kind__in=kinds).values_list("pk", flat=True))
     latest = latest_values(series.values(), place_ids)
     table: dict[int, list[float | None]] = {}
     for pid in place_ids:
@@ -93,7 +96,7 @@ def nearest_neighbours(place: Place, count: int = NEIGHBOUR_COUNT) -> Neighbourh
     codes = neighbour_indicator_codes()
     if not kinds or not codes:
         return None
-    data = _neighbour_table(kinds, codes)
+    data = _neighbour_table(kinds, codes, place.vintage)
     if not data:
         return None
     table: dict[int, list[float | None]] = data["table"]

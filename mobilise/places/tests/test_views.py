@@ -56,12 +56,12 @@ def test_search_by_name_lists_current_and_retired(client):
 def test_search_by_code_is_case_blind(client):
     html = html_of(client.get("/places/", {"q": "e09000022"}))
     assert 'href="/places/E09000022/"' in html
-    assert "1 local authority matches" in html
+    assert "1 place matches" in html
 
 
 def test_search_with_no_match_says_so(client):
     html = html_of(client.get("/places/", {"q": "Atlantis"}))
-    assert "No local authorities match “Atlantis”" in html
+    assert "No places match “Atlantis”" in html
 
 
 def test_search_too_long_shows_an_error(client):
