@@ -94,6 +94,11 @@ AREA_ALIASES = {
     "south west england": "E12000009",
 }
 LA_KINDS = ("county", "unitary", "district")
+TERRITORIAL_KINDS = ("itl1", "itl2", "itl3", "nuts1", "nuts2", "nuts3")
+# Areas made of local authorities: combined authorities (and the GLA), ITL and NUTS areas.
+GROUPED_KINDS = ("combined", *TERRITORIAL_KINDS)
+# ITL (TLC11) and NUTS (UKF22) codes as ONS publishes them.
+AREA_CODE_RE = re.compile(r"^(TL|UK)[A-Z0-9]{1,3}$")
 # mySociety authority types we do not hold as places.
 NOT_HELD_TYPES = {"COMB", "SRA"}
 
@@ -137,6 +142,8 @@ class Resolved:
     kind: Kind | None = None
     message: str = ""
     hint: str = ""  # "Did you mean “Camden”?" for a name close to one we know
+    deferred: bool = False  # ask again once the whole file has been seen (see ``DEFER``)
+    ambiguous: bool = False  # the name fits several places and nothing tells which
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +155,18 @@ class PlaceRow:
     valid_from: int | None
     valid_to: int | None
     name_cy: str = ""
+    ons_code: str = ""  # ITL/NUTS code as published (TLC11), "" for GSS places
+    vintage: int | None = None  # ITL 2021/2025, NUTS 2013/2016
+
+    @property
+    def family(self) -> tuple[str, int | None]:
+        """What kind of geography a file using this place is in: local authorities, combined
+        authorities, or one ITL/NUTS classification (whatever the level)."""
+        if self.kind in LA_KINDS:
+            return ("la", None)
+        if self.kind in TERRITORIAL_KINDS:
+            return (self.kind[:-1], self.vintage)
+        return (self.kind, None)
 
     def valid_in(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from <= year) and (
@@ -209,14 +228,26 @@ class PlaceResolver:
         la_loose: dict[str, set[str]] = defaultdict(set)
         self._areas: dict[str, str] = {}
 
+        # ITL/NUTS areas and combined authorities by name and by published code: a name is
+        # often shared by several classifications ("East Derbyshire" in NUTS 2013, NUTS 2016,
+        # ITL 2021 and ITL 2025) and sometimes by a council ("Derby", "Lincolnshire").
+        self._grouped: dict[str, set[str]] = defaultdict(set)
+        self._grouped_codes: dict[str, list[PlaceRow]] = defaultdict(list)
         for place in self.places.values():
             names = [place.name, place.name_cy] if place.name_cy else [place.name]
             for name in names:
                 key = normalise(name)
                 if place.kind in LA_KINDS:
                     la_exact[key].add(place.code)
+                elif place.kind in GROUPED_KINDS:
+                    self._grouped[key].add(place.code)
                 else:
                     self._areas[key] = place.code
+            if place.kind in GROUPED_KINDS and place.ons_code:
+                self._grouped_codes[place.ons_code.upper()].append(place)
+        for alias, code in NOT_HELD_NAMES.items():
+            if code in self.places:  # "Greater London" once the GLA is held
+                self._grouped[alias].add(code)
         for alias, code in AREA_ALIASES.items():
             if code in self.places:
                 self._areas.setdefault(alias, code)
@@ -224,6 +255,10 @@ class PlaceResolver:
         for entry in lookup:
             codes = (entry.gss, *entry.former)
             held = [c for c in codes if c in self.places]
+            if entry.type in NOT_HELD_TYPES and held:  # a combined authority we hold
+                for name in entry.names:
+                    self._grouped[normalise(name)].update(held)
+                continue
             if entry.type in NOT_HELD_TYPES or not held:
                 for name in entry.names:
                     self._not_held_codes.setdefault(normalise(name), entry.gss)
@@ -235,6 +270,7 @@ class PlaceResolver:
             for name in entry.names:
                 la_exact[normalise(name)].update(held)
 
+        self._held_prefixes = HELD_PREFIXES | {c[:3] for c in self.places if CODE_RE.match(c)}
         area_keys = set(self._areas) | set(NOT_HELD_NAMES)
         for key, codes in la_exact.items():
             short = loose(key)
@@ -248,13 +284,14 @@ class PlaceResolver:
         self._la_loose = {k: v for k, v in la_loose.items() if k not in la_exact}
         self._code_cache: dict[str, Resolved] = {}
         self._name_cache: dict[tuple[str, str, int | None], Resolved] = {}
+        self.begin_file()
 
     @classmethod
     def from_database(cls, *, lookup_path: Path | str = LOOKUP_FILE) -> PlaceResolver:
         from mobilise.places.models import Place
 
         rows = Place.objects.values_list(
-            "id", "code", "name", "kind", "valid_from", "valid_to", "name_cy"
+            "id", "code", "name", "kind", "valid_from", "valid_to", "name_cy", "ons_code", "vintage"
         )
         lookup = _shipped_lookup(str(lookup_path)) if Path(lookup_path).exists() else ()
         return cls((PlaceRow(*r) for r in rows), lookup)
@@ -277,6 +314,11 @@ class PlaceResolver:
         upper = code.upper()
         if upper != code and upper in self.ids:
             return Resolved(self.ids[upper])
+        if AREA_CODE_RE.match(upper) and upper in self._grouped_codes:
+            # An ITL or NUTS code: ONS reuses codes across classifications (UKF22 in NUTS 2013
+            # and 2016, TLC11 in ITL 2021 and 2025). The newest classification that has it.
+            newest = max(self._grouped_codes[upper], key=lambda p: p.vintage or 0)
+            return Resolved(newest.id)
         if not CODE_RE.match(upper):
             return Resolved(
                 None,
@@ -295,7 +337,7 @@ class PlaceResolver:
                 % {"code": upper, "name": target.name, "target": target.code},
             )
         prefix = upper[:3]
-        if prefix not in HELD_PREFIXES:
+        if prefix not in self._held_prefixes:
             what = NOT_HELD_PREFIXES.get(prefix)
             message = (
                 _("%(code)s (%(what)s) is not a place Mobilise holds; its rows were skipped.")
@@ -312,6 +354,70 @@ class PlaceResolver:
         )
 
     # --- names ----------------------------------------------------------------------------------
+
+    # --- one file at a time -----------------------------------------------------------------
+
+    def begin_file(self, *, deferring: bool = False) -> None:
+        """Forget the last file's evidence: each file is judged on its own names. A reader that
+        can hold rows back (``deferring``) gets ``DEFER`` for a name that fits several places
+        until it calls :meth:`decide`; otherwise the names seen so far decide at once."""
+        self._deferring = deferring
+        # How many distinct names of this file each kind of geography could explain.
+        self._support: dict[tuple[str, int | None], int] = defaultdict(int)
+        self._counted: set[str] = set()
+        self._decided = False
+        self._name_cache.clear()
+
+    def decide(self) -> None:
+        """Every name of the file has been seen once: names that could be places at several
+        levels or classifications now go to the geography most of the file's names fit."""
+        self._decided = True
+        self._name_cache.clear()
+
+    def _count(self, key: str, candidates: list[PlaceRow]) -> None:
+        if key in self._counted:
+            return
+        self._counted.add(key)
+        for family in {c.family for c in candidates}:
+            self._support[family] += 1
+
+    def _choose(self, name: str, candidates: list[PlaceRow], year: int | None) -> Resolved:
+        """One of several places a name fits: the geography most of the file's names fit; then,
+        among ITL/NUTS classifications, the newest; among councils, the one of the row's years,
+        then the current one. A council against an area with nothing to choose between them is
+        a true ambiguity, reported once (with its rows)."""
+        if self._deferring and not self._decided:
+            return DEFER
+        best = max(self._support.get(c.family, 0) for c in candidates)
+        candidates = [c for c in candidates if self._support.get(c.family, 0) == best]
+        kinds = {c.kind in TERRITORIAL_KINDS for c in candidates}
+        if kinds == {True}:
+            # Classifications the file's names fit equally well: the newest, so that a time
+            # series stays on one area rather than changing classification with the years.
+            newest = max(c.vintage or 0 for c in candidates)
+            candidates = [c for c in candidates if (c.vintage or 0) == newest]
+        elif len(kinds) == 1 and len(candidates) > 1 and year is not None:
+            nearest = min(c.distance(year) for c in candidates)
+            candidates = [c for c in candidates if c.distance(year) == nearest]
+        if len(candidates) > 1:
+            current = [c for c in candidates if c.valid_to is None]
+            if len(current) == 1:
+                candidates = current
+        if len(candidates) == 1:
+            return Resolved(candidates[0].id)
+        options = ", ".join(
+            f"{c.name} ({_describe(c)})" for c in sorted(candidates, key=lambda c: c.code)
+        )
+        return Resolved(
+            None,
+            Kind.UNKNOWN_PLACE,
+            _(
+                "“%(name)s” could be any of %(options)s, and the file's other names do not "
+                "tell which: give the ONS code instead."
+            )
+            % {"name": name, "options": options},
+            ambiguous=True,
+        )
 
     def suggest(self, name: str, *, level: str = "la", with_code: bool = False) -> str:
         """ "Did you mean “Fooshire”?" when a place we hold has a name close to ``name`` (by
@@ -349,7 +455,9 @@ class PlaceResolver:
         key = normalise(name)
         if key in self._areas:  # a region or nation, whichever column it is in
             return Resolved(self.ids[self._areas[key]])
-        if key in NOT_HELD_NAMES or (level == "area" and key in self._not_held_codes):
+        if (key in NOT_HELD_NAMES and NOT_HELD_NAMES[key] not in self.places) or (
+            level == "area" and key in self._not_held_codes
+        ):
             code = NOT_HELD_NAMES.get(key) or self._not_held_codes[key]
             return Resolved(
                 None,
@@ -357,7 +465,10 @@ class PlaceResolver:
                 _("“%(name)s” (%(code)s) is not a place Mobilise holds; its rows were skipped.")
                 % {"name": name, "code": code},
             )
+        grouped = [self.places[c] for c in self._grouped.get(key, ())]
         if level == "area":
+            if grouped:
+                return self._among(name, key, grouped, year)
             return Resolved(
                 None,
                 Kind.UNKNOWN_PLACE,
@@ -366,6 +477,9 @@ class PlaceResolver:
             )
         short = loose(key)
         codes = self._la_exact.get(key) or self._la_exact.get(short) or self._la_loose.get(short)
+        if grouped:
+            # An ITL/NUTS area or combined authority, perhaps also a council's name.
+            return self._among(name, key, grouped + [self.places[c] for c in codes or ()], year)
         if not codes and _JOINT_WASTE.search(key):
             return Resolved(
                 None,
@@ -390,6 +504,7 @@ class PlaceResolver:
                 self.suggest(name, level="la"),
             )
         candidates = [self.places[c] for c in codes]
+        self._count(key, candidates)
         if len(candidates) > 1 and year is not None:
             # The place whose years cover the row's; failing that, the nearest in time.
             nearest = min(c.distance(year) for c in candidates)
@@ -409,5 +524,27 @@ class PlaceResolver:
                 Kind.UNKNOWN_PLACE,
                 _("“%(name)s” could be any of %(options)s: give the ONS code instead.")
                 % {"name": name, "options": options},
+                ambiguous=True,
             )
         return Resolved(candidates[0].id)
+
+    def _among(self, name: str, key: str, candidates: list[PlaceRow], year: int | None) -> Resolved:
+        self._count(key, candidates)
+        if len(candidates) == 1:
+            return Resolved(candidates[0].id)
+        return self._choose(name, candidates, year)
+
+
+def _describe(place: PlaceRow) -> str:
+    """ "E06000015, a local authority", "UKF11, NUTS 3 2013", "E47000001, a combined authority"."""
+    if place.kind in TERRITORIAL_KINDS:
+        scheme, level = place.kind[:-1].upper(), place.kind[-1]
+        return f"{place.ons_code or place.code}, {scheme} {level} {place.vintage or ''}".strip()
+    if place.kind == "combined":
+        return _("%(code)s, a combined authority") % {"code": place.code}
+    return _("%(code)s, a local authority") % {"code": place.code}
+
+
+# A name that fits several places, met before the rest of the file was seen: the reader holds
+# the row back and asks again after ``decide()``.
+DEFER = Resolved(None, deferred=True)

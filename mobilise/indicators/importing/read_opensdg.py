@@ -46,6 +46,31 @@ SDG_LA_COLUMNS = {
     "waste collection authority",
     "county",
     "council",
+    # ITL and NUTS areas and combined authorities: resolved among every level (see places.py).
+    "combined authority",
+    "nuts1",
+    "nuts2",
+    "nuts3",
+    "nuts 1",
+    "nuts 2",
+    "nuts 3",
+    "nuts region",
+    "nuts1 region",
+    "nuts2 region",
+    "nuts3 region",
+    "nuts 3 region",
+    "itl1",
+    "itl2",
+    "itl3",
+    "itl 1",
+    "itl 2",
+    "itl 3",
+    "itl region",
+    "itl1 region",
+    "itl2 region",
+    "itl3 region",
+    "itl 3 region",
+    "international territorial level",
 }
 SDG_AREA_COLUMNS = ("region", "country", "nation")
 LA_CODE_PREFIXES = ("E06", "E07", "E08", "E09", "E10", "W06", "S12", "N09")
@@ -149,8 +174,25 @@ def read_opensdg(
     read = blank = 0
     split = state.split_month
     kinds = state.period_kinds
-    for row_no, row in enumerate(rows, start=2):
-        read += 1
+    # Rows whose place name fits several places (a council and an ITL area, or one area in
+    # several classifications) wait until the whole file has been read; then the file's other
+    # names decide (see PlaceResolver.decide).
+    held_back: list[tuple[int, list[str]]] = []
+    importer.resolver.begin_file(deferring=True)
+
+    def every_row() -> Iterator[tuple[int, list[str]]]:
+        yield from enumerate(rows, start=2)
+        if held_back:
+            importer.resolver.decide()
+            place_cache.clear()
+            replay.append(True)
+            yield from held_back
+
+    replay: list[bool] = []  # not empty once the held-back rows come round again
+    for row_no, row in every_row():
+        replaying = bool(replay)
+        if not replaying:
+            read += 1
         if len(row) < width:
             row = row + [""] * (width - len(row))
         raw_value = row[i_value].strip()
@@ -219,6 +261,10 @@ def read_opensdg(
                 meta,
             )
         resolved, column, cell, by_name = where
+        if resolved.deferred:
+            if ok:
+                held_back.append((row_no, row))
+            continue
         place_id = resolved.place_id
         if resolved.kind is not None and not importer._place_problem(
             resolved, file=file, row=row_no, column=column, value=cell, name=by_name

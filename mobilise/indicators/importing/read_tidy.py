@@ -126,8 +126,23 @@ def read_tidy(
     series_cache: dict = {}
     status_cache: dict = {}
     read = blank = 0
-    for row_no, row in enumerate(rows, start=first_row):
-        read += 1
+    # Rows whose place name fits several places wait until the whole file has been read (see
+    # PlaceResolver.decide).
+    held_back: list[tuple[int, Sequence[Any]]] = []
+    resolver.begin_file(deferring=True)
+
+    def every_row() -> Iterator[tuple[int, Sequence[Any]]]:
+        yield from enumerate(rows, start=first_row)
+        if held_back:
+            resolver.decide()
+            replay.append(True)
+            yield from held_back
+
+    replay: list[bool] = []  # not empty once the held-back rows come round again
+    for row_no, row in every_row():
+        replaying = bool(replay)
+        if not replaying:
+            read += 1
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
         ok = True
@@ -259,13 +274,17 @@ def read_tidy(
                     str(header[i_name]),
                     False,
                 )
-                if resolved.kind == Kind.UNKNOWN_PLACE:
+                if resolved.kind == Kind.UNKNOWN_PLACE and not resolved.ambiguous:
                     # A region or nation written out ("London", "Wales").
                     area = resolver.name(cell, level="area", year=year)
                     resolved = area if area.kind is None else resolved
             else:
                 resolved = Resolved(None, Kind.UNKNOWN_PLACE, _("The place code is blank."))
                 column, cell, by_name = h_code, "", False
+            if resolved.deferred:
+                if ok and not replaying:
+                    held_back.append((row_no, row))
+                continue
             place_id = resolved.place_id
             if resolved.kind is not None and not importer._place_problem(
                 resolved, file=file, row=row_no, column=column, value=cell, name=by_name
