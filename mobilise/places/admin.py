@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import geo
-from .models import Place
+from .models import Place, PlaceMember
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -20,11 +20,20 @@ class CurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MemberInline(admin.TabularInline):
+    model = PlaceMember
+    fk_name = "area"
+    raw_id_fields = ("member",)
+    extra = 0
+    verbose_name = _("member local authority")
+
+
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to", "is_current")
-    list_filter = ("kind", CurrentFilter)
-    search_fields = ("code", "name", "name_cy")
+    list_filter = ("kind", "vintage", CurrentFilter)
+    search_fields = ("code", "ons_code", "name", "name_cy")
+    inlines = (MemberInline,)
     list_select_related = ("parent",)
     raw_id_fields = ("parent", "successors")
     ordering = ("code",)

@@ -100,6 +100,7 @@ def _area_boundaries(
             found |= members_within(by_code[part])
         return found
 
+    shapes: dict = {}  # each member's shapely geometry, made once
     out: dict[str, dict | None] = {}
     for area in areas:
         members = members_within(area)
@@ -108,7 +109,10 @@ def _area_boundaries(
         if key not in _DISSOLVED:
             if len(_DISSOLVED) > 4000:
                 _DISSOLVED.clear()
-            _DISSOLVED[key] = dissolve(shape(boundaries.get(m)) for m in whole)
+            for m in whole:
+                if m not in shapes:
+                    shapes[m] = shape(boundaries.get(m))
+            _DISSOLVED[key] = dissolve(shapes[m] for m in whole)
         out[area.code] = _DISSOLVED[key]
     return out
 
@@ -118,14 +122,17 @@ def _area_boundaries(
 _DISSOLVED: dict[tuple, dict | None] = {}
 
 
-def _fingerprint(boundary: dict | None) -> int:
-    """Cheap identity of a boundary: its type, size and first and last points."""
+def _fingerprint(boundary: dict | None) -> tuple:
+    """Cheap identity of a boundary: its type, number of parts and first ring's ends and length."""
     if not boundary:
-        return 0
+        return ()
     coords = boundary.get("coordinates") or []
-    return hash(
-        (boundary.get("type"), len(coords), repr(coords[:1])[:200], repr(coords[-1:])[-200:])
-    )
+    ring = coords[0] if coords else []
+    if boundary.get("type") == "MultiPolygon" and ring:
+        ring = ring[0]
+    if not ring:
+        return (boundary.get("type"), len(coords))
+    return (boundary.get("type"), len(coords), len(ring), tuple(ring[0]), tuple(ring[-2]))
 
 
 def places_load(*, path: Path | str) -> LoadSummary:

@@ -21,7 +21,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import ENGLAND, SHIPPED_GEO_DIR, UK_CODE, PlacesDataError, _read_csv
+from .sources import (
+    CHANGES_FILE,
+    ENGLAND,
+    SHIPPED_GEO_DIR,
+    SUCCESSION_TYPES,
+    TOPO_DIR,
+    UK_CODE,
+    PlacesDataError,
+    _read_csv,
+    read_changes,
+)
 
 ITL_DIR = "itl"
 CROSSWALK_FILE = "nuts315_to_nuts318.csv"
@@ -145,7 +155,7 @@ def read_vintage(
         columns.add(vintage.lau)
     rows = _read_csv(file, columns)
     records: dict[str, AreaRecord] = {}
-    row_keys: dict[str, set[str]] = {}
+    row_keys: dict[str, set[tuple[str, str]]] = {}
     member_areas: dict[str, set[str]] = {}
     kinds = tuple(f"{vintage.scheme}{level}" for level in (1, 2, 3))
     for line, row in enumerate(rows, start=2):
@@ -188,7 +198,9 @@ def read_vintage(
                 )
             member_areas.setdefault(member, set()).add(level3)
             records[level3].members[member] = True
-        row_keys.setdefault(level3, set()).add(lau if lau.startswith("S30") else _current(lad))
+        row_keys.setdefault(level3, set()).add(
+            (lau if lau.startswith("S30") else "", _current(lad))
+        )
     for member, areas in member_areas.items():
         if len(areas) > 1:
             for key in areas:
@@ -263,6 +275,56 @@ def read_combined(folder: Path) -> list[AreaRecord]:
     return out
 
 
+def _forward_codes(folder: Path) -> dict[str, set[str]]:
+    """Each local authority code → the codes it became (mergers, new codes), from the ONS
+    changes table next to the lookups (or the shipped one)."""
+    file = folder.parent / TOPO_DIR / CHANGES_FILE
+    if not file.exists():
+        file = SHIPPED_GEO_DIR / TOPO_DIR / CHANGES_FILE
+    out: dict[str, set[str]] = {}
+    for change in read_changes(file):
+        if change.type in SUCCESSION_TYPES and MEMBER_RE.match(change.new_code or ""):
+            out.setdefault(change.old_code, set()).add(change.new_code)
+    return out
+
+
+def _final(code: str, forward: dict[str, set[str]]) -> set[str]:
+    seen, todo, final = set(), [code], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in forward:
+            todo.extend(forward[current])
+        else:
+            final.add(current)
+    return final
+
+
+def _by_authorities(
+    keys: set[tuple[str, str]],
+    later: dict[str, set[tuple[str, str]]],
+    forward: dict[str, set[str]],
+) -> set[str]:
+    """The later areas holding the same authorities: a Scottish LAU1 part where the later
+    lookup still has it, else the authority as it is now (after mergers and new codes)."""
+    by_lau = {lau: a for a, ks in later.items() for lau, _ in ks if lau}
+    by_lad: dict[str, set[str]] = {}
+    for area, ks in later.items():
+        for _, lad in ks:
+            for code in _final(lad, forward):
+                by_lad.setdefault(code, set()).add(area)
+    found: set[str] = set()
+    for lau, lad in keys:
+        if lau in by_lau:
+            found.add(by_lau[lau])
+        else:
+            for code in _final(lad, forward):
+                found |= by_lad.get(code, set())
+    return found
+
+
 def read(path: Path | str) -> list[AreaRecord]:
     """Every ITL and NUTS area of every classification and every combined authority, with
     parents, members and successors, parents first. ``path`` is the geo folder or its itl/."""
@@ -270,7 +332,7 @@ def read(path: Path | str) -> list[AreaRecord]:
     if (folder / ITL_DIR).is_dir():
         folder = folder / ITL_DIR
     records: dict[str, AreaRecord] = {}
-    keys_by_vintage: dict[int, dict[str, set[str]]] = {}
+    keys_by_vintage: dict[int, dict[str, set[tuple[str, str]]]] = {}
     for vintage in VINTAGES:
         found, row_keys = read_vintage(folder, vintage)
         records.update(found)
@@ -285,18 +347,25 @@ def read(path: Path | str) -> list[AreaRecord]:
             raise PlacesDataError(f"{folder / CROSSWALK_FILE}: {old} → {news} not in the lookups")
         level3[old_key] = targets
     _link_upper_levels(records, level3)
-    # NUTS 2016 → ITL 2021: the same areas, UK → TL.
+    # NUTS 2016 → ITL 2021: the same areas, UK → TL; where ITL recoded an area (Dorset after
+    # the 2019 mergers, Northern Ireland's UKN10-16 → TLN0A-0G), by shared authorities.
     level3 = {}
+    forward = _forward_codes(folder)
     for key, record in records.items():
         if record.vintage == 2016 and record.kind == "nuts3":
             target = area_key("TL" + record.ons_code[2:], 2021)
             if target in records:
                 level3[key] = {target}
+            else:
+                level3[key] = _by_authorities(
+                    keys_by_vintage[2016][key], keys_by_vintage[2021], forward
+                )
     _link_upper_levels(records, level3)
     # ITL 2021 → 2025: the 2025 areas holding any of the same authorities (or Scottish LAU1s).
-    area_of_2025 = {k: area for area, ks in keys_by_vintage[2025].items() for k in ks}
+    # A split Scottish district matches by its LAU1 part when 2025 still has that part, else
+    # by the whole district (Highland is split in 2021 but not in 2025).
     level3 = {
-        area: {area_of_2025[k] for k in ks if k in area_of_2025}
+        area: _by_authorities(ks, keys_by_vintage[2025], forward)
         for area, ks in keys_by_vintage[2021].items()
     }
     _link_upper_levels(records, level3)

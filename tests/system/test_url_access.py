@@ -6,7 +6,15 @@ and people without rights. A new URL pattern fails this test until someone decid
 import pytest
 
 from mobilise.accounts.tests.factories import UserFactory
-from tests.url_catalogue import PROTECTED, PUBLIC, SIGNED_IN, build_world, our_patterns, url_for
+from tests.url_catalogue import (
+    PROTECTED,
+    PUBLIC,
+    SIGNED_IN,
+    build_world,
+    example_urls,
+    our_patterns,
+    url_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +46,14 @@ def test_anonymous_visitors_reach_public_pages_and_are_sent_to_sign_in_elsewhere
             )
             # Writing anonymously never works either.
             assert client.post(url, {}).status_code in (302, 403), (name, url)
+
+
+def test_public_examples_of_other_kinds_render(client, world):
+    # An ITL area and a combined authority: their pages show members, not districts.
+    for name, url in example_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        assert name in PUBLIC
 
 
 def test_people_without_rights_get_403_on_protected_pages(client, world):

@@ -70,6 +70,13 @@ def test_successors_across_classifications(shipped_places):
     assert succ("TLC11-21") == ["TLC31-25"]  # recoded in 2025
     assert succ("TLD12-21") == ["TLD13-25", "TLD14-25"]  # East Cumbria split
     assert succ("E47000011") == ["E47000014"]  # North of Tyne → North East
+    # Recoded by ITL: by shared authorities, after the 2019 Dorset mergers.
+    assert succ("UKK22-16") == ["TLK24-21", "TLK25-21"]  # Dorset CC: Christchurch went to BCP
+    assert succ("UKN10-16") == ["TLN0A-21"]  # Derry City and Strabane
+    assert succ("TLM61-21") == ["TLM20-25"]  # Highland, split in 2021, whole in 2025
+    # Every area of a classification that was replaced has a successor.
+    retired = Place.objects.filter(vintage__in=[2013, 2016, 2021], successors__isnull=True)
+    assert not retired.exclude(ons_code__startswith="UKN0", vintage=2013).exists()
 
 
 def test_dissolved_boundaries_cover_their_members(shipped_places):

@@ -11,7 +11,9 @@ from mobilise.places import services
 class Command(BaseCommand):
     help = (
         "Load the UK, its nations, English regions, counties and local authorities, with their "
-        "boundaries, from ONS files. Safe to run again: it updates in place."
+        "boundaries, from ONS files; then combined authorities, ITL 1-3 (2021, 2025) and NUTS 1-3 "
+        "(2013, 2016) areas from itl/, their boundaries dissolved from their members. Safe to run "
+        "again: it updates in place."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +21,8 @@ class Command(BaseCommand):
             "--path",
             type=Path,
             default=None,
-            help="Folder with ons-uk-topojson/ (topo.json, changes.csv, ltla14-lookup.csv). "
+            help="Folder with ons-uk-topojson/ (topo.json, changes.csv, ltla14-lookup.csv) and "
+            "optionally itl/ (ONS LAD to ITL/NUTS lookups; files it lacks come from the shipped copy). "
             "Default: MOBILISE_DATA_DIR/geo, which is the copy shipped in mobilise/data/geo.",
         )
 
