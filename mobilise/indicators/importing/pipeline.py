@@ -17,7 +17,9 @@ the header, a quote never closed, and ``duplicate_columns``), and ``read_opensdg
    breakdowns, the most rows, and the first in the file; its ``dimensions`` still say what it is.
 3. **Check keys.** A (series, place, period) that occurs twice is an error if the values differ
    (a harmless exact repeat is a warning and kept once). ``duplicates="skip"`` instead skips
-   every row of a conflicting key with a warning: which value is right cannot be known.
+   every row of a conflicting key with a warning: which value is right cannot be known. The
+   default, ``"auto"``, skips them when every file is a publisher's Open SDG file and stops
+   otherwise.
 4. **Write**, only if there is no error: indicators, series, then one upsert of the observations.
    The whole import runs in one transaction; an error anywhere, or a dry run, rolls it all back.
 """
@@ -74,7 +76,7 @@ class ImportOptions:
     dry_run: bool = False
     # "error": one key with different values stops the import; "skip": its rows are skipped
     # with a warning (the demo uses this for the handful of such keys in the ONS files).
-    duplicates: str = "error"
+    duplicates: str = "auto"
     # Open SDG place *names* that match no place: "error", or "warning" to skip their rows.
     unresolved_names: str = "error"
     # Tidy rows for an indicator neither in the database nor in the metadata: an error, or
@@ -510,6 +512,17 @@ class Importer:
                 headline = min(candidates, key=lambda s: (len(s.pairs), -s.rows, s.sidx))
                 headline.key = ""
 
+    def _skip_conflicts(self) -> bool:
+        """Whether a key with different values is skipped (with a warning) rather than an error.
+        ``"auto"``: skipped when every file is a publisher's Open SDG file — the statistics as
+        published, which the person importing cannot correct (several ONS files repeat a key
+        with two values) — and an error for a team's own tidy data, which they can."""
+        if self.options.duplicates == "skip":
+            return True
+        if self.options.duplicates == "auto":
+            return bool(self.indicators) and all(s.opensdg for s in self.indicators.values())
+        return False
+
     def _check_duplicates(self) -> bool:
         """Report keys that occur more than once and drop the rows that are not imported.
         True when the stage changed."""
@@ -517,6 +530,7 @@ class Importer:
         total, groups = self.stage.duplicates()
         if not total:
             return False
+        skip = self._skip_conflicts()
         by_sidx = {s.sidx: s for s in self.series}
         conflicting = 0
         for group in groups:
@@ -542,7 +556,7 @@ class Importer:
                     "rows": rows_text,
                     "values": values,
                 }
-                if self.options.duplicates == "skip":
+                if skip:
                     report.warning(
                         Kind.DUPLICATE_KEY,
                         message + " " + _("None of them was imported."),
@@ -565,10 +579,10 @@ class Importer:
                     row=rows[0] if rows else None,
                 )
         hidden = total - len(groups)
-        if hidden and self.options.duplicates != "skip":
+        if hidden and not skip:
             # The first groups are listed; the rest are counted without detail.
             report.count_unlisted_errors(Kind.DUPLICATE_KEY, hidden)
-        if self.options.duplicates == "skip":
+        if skip:
             dropped, _keys = self.stage.drop_duplicates()
             report.rows_skipped += dropped
         else:

@@ -47,7 +47,8 @@ class Command(BaseCommand):
             "--skip-conflicting-duplicates",
             action="store_true",
             help="Skip (with a warning) every row of a key that appears with different values, "
-            "instead of stopping. The shipped ONS files need this for a handful of rows.",
+            "instead of stopping. Open SDG files (a publisher's statistics) are always read this "
+            "way; the flag extends it to tidy CSV files.",
         )
         parser.add_argument(
             "--skip-unresolved-names",
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             meta=options["meta"],
             format=options["format"],
             dry_run=options["dry_run"],
-            duplicates="skip" if options["skip_conflicting_duplicates"] else "error",
+            duplicates="skip" if options["skip_conflicting_duplicates"] else "auto",
             unresolved_names="warning" if options["skip_unresolved_names"] else "error",
             create_indicators=options["create_indicators"],
             replace=options["replace"],
