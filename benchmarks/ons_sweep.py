@@ -86,10 +86,10 @@ def main() -> int:
         ):
             by_level[LEVELS.get(kind[0], kind[0])] += 1
         levels = ", ".join(f"{n} {lvl}" for lvl, n in sorted(by_level.items())) or "—"
-        problems = ", ".join(
-            f"{('E' if p.severity == 'error' else 'W')} {p.kind}: {p.count}"
-            for p in report.problems
-        )
+        by_kind: Counter = Counter()
+        for p in report.problems:
+            by_kind[("E" if p.severity == "error" else "W", str(p.kind))] += p.count
+        problems = ", ".join(f"{sev} {kind}: {n} rows" for (sev, kind), n in by_kind.items())
         unresolved = [p for p in report.problems if str(p.kind) == "unknown_place"]
         if not report.ok or unresolved:
             failed += 1
