@@ -1,6 +1,5 @@
 """Pages for pilots: the list, registering, the pilot's page and changing it."""
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from mobilise.core.csv import safe_writer
 from mobilise.core.forms_govuk import apply_service_errors
 from mobilise.core.text import paragraphs
 from mobilise.missions.access import missions_led_by
@@ -252,7 +252,7 @@ def pilot_results_csv(request: HttpRequest, pilot_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pilot-{pilot.pk}-results.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(["period", "treated", "comparison", "gap"])
     for row in rows:
         writer.writerow(

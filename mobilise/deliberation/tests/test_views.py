@@ -337,3 +337,31 @@ def test_upcoming_statements_follow_the_analysis_priorities(conversation):
     drawn = selectors.upcoming_statements(conversation, None, analysis, count=20)
     assert len(drawn) == 8 and len({s.pk for s in drawn}) == 8
     assert selectors.upcoming_statements(conversation, None, analysis, count=0) == []
+
+
+def test_the_export_neutralises_formulas_and_reads_back_the_same_text(
+    client, conversation, lead, tmp_path
+):
+    import csv
+
+    from .factories import StatementFactory
+
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    conversation.question = "@SUM(A1:A2)"
+    conversation.save()
+    StatementFactory(conversation=conversation, text=evil)
+    client.force_login(lead)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/conversations/{conversation.pk}/export.zip").content)
+    )
+    comments = list(csv.DictReader(io.StringIO(archive.read("comments.csv").decode())))
+    assert "'" + evil in [c["comment-body"] for c in comments]
+    summary = dict(csv.reader(io.StringIO(archive.read("summary.csv").decode())))
+    assert summary["topic"] == "'@SUM(A1:A2)"
+    for name in archive.namelist():
+        cells = [c for row in csv.reader(io.StringIO(archive.read(name).decode())) for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")], name
+    archive.extractall(tmp_path)
+    export = read_polis_export(tmp_path)
+    assert evil in [c.body for c in export.comments]
+    assert export.summary["topic"] == "@SUM(A1:A2)"

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from mobilise.core.csv import safe_writer, unescape_cell
+
 from .results import OpinionResult
 from .votes import VoteMatrix
 
@@ -158,7 +160,7 @@ def read_comments(path: Path) -> tuple[PolisComment, ...]:
         out.append(
             PolisComment(
                 id=_int(rows, line, get("comment-id"), "comment-id"),
-                body=row[col["comment-body"]] if "comment-body" in col else "",
+                body=unescape_cell(row[col["comment-body"]]) if "comment-body" in col else "",
                 author=_int(rows, line, author, "author-id") if author else None,
                 timestamp=_int(rows, line, stamp, "timestamp") if stamp else None,
                 moderated=moderated,
@@ -232,7 +234,7 @@ def read_summary(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for _, row in _Rows(path):
         if len(row) >= 2:
-            out[row[0]] = row[1]
+            out[unescape_cell(row[0])] = unescape_cell(row[1])
     return out
 
 
@@ -330,7 +332,7 @@ def write_polis_export(
     meta = dict(zip(s_ids, matrix.meta.tolist(), strict=True))
 
     with (folder / COMMENTS).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(
             [
                 "timestamp",
@@ -365,7 +367,7 @@ def write_polis_export(
             )
 
     with (folder / VOTES).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
         if export.vote_log is not None:
             log = export.vote_log
@@ -395,7 +397,7 @@ def write_polis_export(
     dense = np.full((len(p_ids), len(s_ids)), "", dtype=object)
     dense[rows, matrix.indices] = values.astype(str)
     with (folder / PARTICIPANTS_VOTES).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(list(_PV_FIXED) + [str(s) for s in s_ids])
         for i, pid in enumerate(p_ids):
             mine = values[matrix.indptr[i] : matrix.indptr[i + 1]]
@@ -419,7 +421,7 @@ def write_polis_export(
         summary["voters-in-conv"] = str(int(result.in_conv.sum()))
         summary["groups"] = str(result.n_groups)
     with (folder / SUMMARY).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         for key, value in summary.items():
             w.writerow([key, value])
     return folder

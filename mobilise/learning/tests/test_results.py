@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -125,3 +128,17 @@ def test_only_leads_evaluate(client, evaluated_world):
     client.force_login(UserFactory())
     url = reverse("learning:pilot_results", args=[evaluated_world["pilot"].pk])
     assert client.post(url).status_code == 403
+
+
+def test_results_csv_neutralises_formulas_but_keeps_negative_numbers(client, lead, mission, camden):
+    pilot = PilotFactory(mission=mission, places=[camden])
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    Evaluation.objects.create(
+        pilot=pilot,
+        status=Evaluation.Status.DONE,
+        results={"series": [{"period": evil, "treated": -1.5, "comparison": None, "gap": "-2"}]},
+    )
+    client.force_login(lead)
+    text = client.get(reverse("learning:pilot_results_csv", args=[pilot.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == ["'" + evil, "-1.5", "", "-2"]
