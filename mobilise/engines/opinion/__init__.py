@@ -13,7 +13,7 @@ from ._stats import ConsensusStatement, RepresentativeStatement, adjusted_rand_i
 from .engine import OpinionEngine
 from .history import POLIS_COUNT_FIX_MS, export_in_conv, polis_in_conv
 from .polis_io import PolisComment, PolisExport, VoteLog, read_polis_export, write_polis_export
-from .results import GroupVotes, OpinionResult
+from .results import NOT_ENOUGH_DISAGREEMENT, GroupVotes, OpinionResult
 from .votes import AGREE, DISAGREE, MIN_VOTES, PASS, VoteMatrix
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "POLIS_COUNT_FIX_MS",
     "DISAGREE",
     "MIN_VOTES",
+    "NOT_ENOUGH_DISAGREEMENT",
     "PASS",
     "ConsensusStatement",
     "GroupVotes",
