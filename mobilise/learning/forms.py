@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import AmountField
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.core.ids import ModelMultipleIdField
 from mobilise.missions.models import Mission
 from mobilise.places.forms import PlacesField
 
@@ -50,7 +51,7 @@ class PilotForm(forms.Form):
         label=_("Planned end date"),
         error_messages={"required": _("Enter the planned end date")},
     )
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = ModelMultipleIdField(
         label=_("Outcome indicators"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -63,7 +64,7 @@ class PilotForm(forms.Form):
         error_messages={"required": _("Choose the evaluation design")},
     )
     cost = AmountField(label=_("Cost (optional)"), required=False)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleIdField(
         label=_("Partners (optional)"),
         help_text=_("Organisations in the mission's coalition"),
         queryset=None,
@@ -99,7 +100,8 @@ class PilotForm(forms.Form):
 
 class PoolForm(forms.Form):
     places = PlacesField(
-        label=_("Places to add or remove"), error_messages={"required": _("Enter the places to add or remove")}
+        label=_("Places to add or remove"),
+        error_messages={"required": _("Enter the places to add or remove")},
     )
     action = forms.ChoiceField(
         label=_("Add or remove?"),
@@ -149,7 +151,7 @@ class LearningForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how strong the evidence is")},
     )
-    pilots = forms.ModelMultipleChoiceField(
+    pilots = ModelMultipleIdField(
         label=_("Learned from"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
