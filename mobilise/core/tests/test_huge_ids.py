@@ -21,12 +21,12 @@ def test_parse_id(text, expected):
 @pytest.mark.parametrize("values", [[HUGE], ["-" + HUGE], ["1", str(MAX_ID + 1)]])
 def test_a_list_of_ids_with_a_huge_one_is_a_form_error(values):
     from django import forms
+    from django.contrib.auth.models import Group
 
     from mobilise.core.ids import ModelMultipleIdField
-    from mobilise.places.models import Place
 
     class Form(forms.Form):
-        places = ModelMultipleIdField(queryset=Place.objects.all())
+        places = ModelMultipleIdField(queryset=Group.objects.all())
 
     form = Form({"places": values})
     assert not form.is_valid() and "places" in form.errors
