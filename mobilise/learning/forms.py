@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mobilise.core.forms_fields import AmountField
 from mobilise.core.forms_govuk import GovukDateField
 from mobilise.core.ids import ModelMultipleIdField
+from mobilise.core.validators import SINGLE_LINE
 from mobilise.missions.models import Mission
 from mobilise.places.forms import PlacesField
 
@@ -19,6 +20,7 @@ class PilotForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
+        validators=SINGLE_LINE,
         error_messages={"required": _("Enter the pilot's title")},
     )
     hypothesis = forms.CharField(
@@ -122,6 +124,7 @@ class LearningForm(forms.Form):
     title = forms.CharField(
         label=_("What was learned, in a line"),
         max_length=200,
+        validators=SINGLE_LINE,
         error_messages={"required": _("Say in a line what was learned")},
     )
     summary = forms.CharField(
