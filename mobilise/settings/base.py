@@ -139,6 +139,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Wrong voter codes in participatory budgeting (mobilise.budgeting.views.vote), as sign-in.
+    "voter_code_failed": env.str("VOTER_CODE_RATE_LIMIT", default="10/m/ip,5/5m/user"),
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
