@@ -393,3 +393,30 @@ def test_signed_in_pages_use_the_govuk_layout(client, either_account_forms, name
     assert html.count("<h1") == 1
     assert "placeholder" not in html
     assert "<script>" not in html
+
+
+def test_sign_up_does_the_same_hashing_work_for_a_new_and_an_existing_address(
+    client, either_account_forms, monkeypatch
+):
+    # Issue #16, defect 5: a new address cost a password hash (270 ms) and an existing one did
+    # not (10 ms), which told anyone whether an address has an account. Both must hash once.
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    calls = []
+    encode = hasher.encode
+    monkeypatch.setattr(
+        hasher, "encode", lambda self, *a, **k: calls.append(1) or encode(self, *a, **k)
+    )
+    UserFactory(email="taken@example.org")
+    hashed = []
+    for email in ("new@example.org", "taken@example.org"):
+        calls.clear()
+        response = client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("account_email_verification_sent")
+        hashed.append(len(calls))
+    assert hashed[0] >= 1 and hashed[0] == hashed[1], hashed
