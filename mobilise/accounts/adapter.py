@@ -14,8 +14,8 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit  # the usage objects, to roll back on success
-from django.http import HttpRequest
 from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from mobilise.core.tasks import send_email
 
