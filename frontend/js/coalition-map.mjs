@@ -3,6 +3,13 @@
 // with a circle sized by its count. The table beside the map has the same figures.
 import L from "leaflet";
 
+function text(value) {
+  // Text, never HTML: place names and labels come from data (as in choropleth.mjs).
+  const span = document.createElement("span");
+  span.textContent = value;
+  return span;
+}
+
 export function initCoalitionMaps(root = document) {
   for (const el of root.querySelectorAll("[data-module='mobilise-coalition-map']")) {
     if (el.dataset.mobiliseMapInit) continue;
@@ -23,7 +30,7 @@ export function initCoalitionMaps(root = document) {
       style: { color: "#1d70b8", weight: 1.5, fillColor: "#d2e2f1", fillOpacity: 1 },
       onEachFeature: (feature, layer) => {
         const { name, label, url } = feature.properties || {};
-        if (name) layer.bindTooltip(`${name}: ${label}`, { sticky: true });
+        if (name) layer.bindTooltip(text(`${name}: ${label}`), { sticky: true });
         if (url) layer.on("click", () => window.location.assign(url));
       },
     }).addTo(map);
@@ -40,8 +47,8 @@ export function initCoalitionMaps(root = document) {
         fillColor: "#1d70b8",
         fillOpacity: 1,
       })
-        .bindTooltip(`${count}`, { permanent: true, direction: "center", className: "mobilise-coalition-map__count" })
-        .bindPopup(`${name}: ${label}`)
+        .bindTooltip(text(`${count}`), { permanent: true, direction: "center", className: "mobilise-coalition-map__count" })
+        .bindPopup(text(`${name}: ${label}`))
         .addTo(map);
     }
   }

@@ -4,6 +4,13 @@
 // The SVG stays for anyone without JavaScript; every fact on the map is also in the page's text.
 import L from "leaflet";
 
+function text(value) {
+  // Text, never HTML: place names come from data (as in choropleth.mjs).
+  const span = document.createElement("span");
+  span.textContent = value;
+  return span;
+}
+
 const STYLES = {
   focus: { color: "#1d70b8", weight: 3, fillColor: "#1d70b8", fillOpacity: 0.25 },
   child: { color: "#1d70b8", weight: 1, fillOpacity: 0, opacity: 0.8 },
@@ -41,7 +48,7 @@ export function initPlaceMaps(root = document) {
       style: (feature) => STYLES[feature.properties?.role] || STYLES.neighbour,
       onEachFeature: (feature, lyr) => {
         const { name, role, url } = feature.properties || {};
-        if (name) lyr.bindTooltip(name, { sticky: true });
+        if (name) lyr.bindTooltip(text(name), { sticky: true });
         // Pointer users can go to a neighbour or a part; keyboard users have the same links in the page.
         if (url && role !== "focus") lyr.on("click", () => window.location.assign(url));
       },

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.validators import SINGLE_LINE
 from mobilise.places.models import Place
 from mobilise.places.selectors import place_list
 
@@ -89,6 +90,7 @@ class SignupForm(GovukAllauthMixin, allauth_forms.SignupForm):
     name = forms.CharField(
         label=_("Full name (optional)"),
         max_length=150,
+        validators=SINGLE_LINE,
         required=False,
         help_text=_("Shown to organisations you join and on things you write"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -149,6 +151,7 @@ class ProfileForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=150,
+        validators=SINGLE_LINE,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )

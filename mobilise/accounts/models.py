@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import DESCRIPTION_LIMIT, DESCRIPTION_MAX_LENGTH, SINGLE_LINE
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person, known by e-mail address (no usernames)."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    name = models.CharField(_("full name"), max_length=150, blank=True)
+    name = models.CharField(_("full name"), validators=SINGLE_LINE, max_length=150, blank=True)
     home_place = models.ForeignKey(
         "places.Place",
         verbose_name=_("home place"),
@@ -100,7 +101,7 @@ class Sector(models.TextChoices):
 
 
 class Organisation(BaseModel):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), validators=SINGLE_LINE, max_length=200)
     slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, db_index=True)
     registered_number = models.CharField(
@@ -118,7 +119,12 @@ class Organisation(BaseModel):
         related_name="organisations",
     )
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("what the organisation does"), blank=True)
+    description = models.TextField(
+        _("what the organisation does"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=DESCRIPTION_LIMIT,
+    )
     members = models.ManyToManyField(User, through="Membership", related_name="organisations")
 
     class Meta:

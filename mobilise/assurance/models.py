@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import SINGLE_LINE
 
 PAPER_MAX_BYTES = 10 * 1024 * 1024
 # A pack still pending this long after its current attempt started has most likely lost its worker
@@ -41,7 +42,7 @@ class Council(BaseModel):
     mission = models.OneToOneField(
         "missions.Mission", on_delete=models.CASCADE, related_name="council"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), validators=SINGLE_LINE, max_length=200)
     remit = models.TextField(_("remit"), blank=True)
 
     class Meta:
@@ -87,7 +88,7 @@ class CouncilMember(BaseModel):
         on_delete=models.SET_NULL,
         related_name="council_seats",
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), validators=SINGLE_LINE, max_length=150)
     email = models.EmailField(_("email address"), blank=True)
     affiliation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
@@ -156,7 +157,7 @@ class Meeting(BaseModel):
 
 class AgendaItem(BaseModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    title = models.CharField(_("item"), max_length=200)
+    title = models.CharField(_("item"), validators=SINGLE_LINE, max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -173,7 +174,7 @@ class Paper(BaseModel):
     PDF is then the paper, so a pack is never copied nor uploaded again)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=200)
     file = models.FileField(
         _("file"), upload_to="assurance/papers/%Y/%m/", validators=[validate_paper], blank=True
     )

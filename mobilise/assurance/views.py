@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.ids import parse_id
 from mobilise.core.sections import mission_evidence
 from mobilise.core.text import paragraphs
 from mobilise.indicators import selectors as indicators
@@ -244,7 +245,7 @@ def paper_download(request: HttpRequest, paper_id: int) -> FileResponse:
 def action_create(request: HttpRequest, slug: str) -> HttpResponse:
     council_ = access.access_council_for_secretariat(request.user, slug)
     meeting_id = request.GET.get("meeting", "")
-    initial = {"meeting": int(meeting_id)} if meeting_id.isdigit() else {}
+    initial = {"meeting": parse_id(meeting_id)} if parse_id(meeting_id) else {}
     form = ActionForm(_data(request), council=council_, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

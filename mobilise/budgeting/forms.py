@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import AmountField, WholeNumberField
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.core.validators import SINGLE_LINE
 
 from .models import BallotType, BudgetRound, DeliveryStatus, Phase, Project
 from .services import LOCKED_ONCE_VOTING_OPENS, money, settings_locked
@@ -136,6 +137,7 @@ class ProposeForm(forms.Form):
     title = forms.CharField(
         label=_("Name your idea"),
         max_length=300,
+        validators=SINGLE_LINE,
         error_messages={"required": _("Enter a name for your idea")},
     )
     description = forms.CharField(

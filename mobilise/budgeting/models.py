@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import SINGLE_LINE
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -66,7 +67,7 @@ class BudgetRound(BaseModel):
     place = models.ForeignKey(
         "places.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     budget = models.DecimalField(_("budget"), **MONEY)
     currency = models.CharField(
@@ -188,7 +189,7 @@ class Project(BaseModel):
     Status = ProjectStatus
 
     round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="projects")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=300)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     cost = models.DecimalField(_("cost"), null=True, blank=True, **MONEY)
     proposer = models.ForeignKey(

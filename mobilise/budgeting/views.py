@@ -8,12 +8,14 @@ written only when it is cast.
 from pathlib import Path
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
@@ -204,6 +206,7 @@ def review(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
+@never_cache  # the codes are shown once: no browser or proxy may keep a copy
 @login_required
 @require_http_methods(["GET", "POST"])
 def voter_codes(request: HttpRequest, round_id: int) -> HttpResponse:
@@ -231,6 +234,9 @@ def voter_codes(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 # --- voting --------------------------------------------------------------------------------------
+
+
+VOTER_CODE_ACTION = "voter_code_failed"  # its limits are in settings.ACCOUNT_RATE_LIMITS
 
 
 def _session_key(round_: BudgetRound) -> str:
@@ -269,6 +275,20 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
     if not timetable.round_dates(round_).voting_open:
         return _closed(request, round_)
     form = EligibilityForm(_data(request), round_=round_)
+    # Wrong voter codes are limited as failed sign-ins are (allauth's limiter, per address and
+    # per person: VOTER_CODE_RATE_LIMIT), so codes cannot be guessed by trying many.
+    code_typed = request.method == "POST" and bool(request.POST.get("code", "").strip())
+    if code_typed and not ratelimit.consume(
+        request, action=VOTER_CODE_ACTION, user=request.user, dry_run=True
+    ):
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Too many wrong voter codes. Wait 5 minutes, then check the code and try again."),
+        )
+        response = _eligibility_page(request, round_, form)
+        response.status_code = 429
+        return response
     if request.method == "POST" and form.is_valid():
         try:
             voter = services.check_eligibility(
@@ -278,6 +298,8 @@ def vote(request: HttpRequest, round_id: int) -> HttpResponse:
                 code=form.cleaned_data.get("code", ""),
             )
         except ValidationError as exc:
+            if code_typed:
+                ratelimit.consume(request, action=VOTER_CODE_ACTION, user=request.user)
             if hasattr(exc, "error_dict") and not (set(exc.error_dict) & set(form.fields)):
                 form.add_error(None, exc.messages)
             else:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import SINGLE_LINE
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -122,7 +123,7 @@ class Pledge(BaseModel):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    title = models.CharField(_("what you will do"), max_length=200)
+    title = models.CharField(_("what you will do"), validators=SINGLE_LINE, max_length=200)
     description = models.TextField(_("more detail"), max_length=2000, blank=True)
     outcome = models.ForeignKey(
         "missions.Outcome",
@@ -288,7 +289,7 @@ class _Listing(BaseModel):
     category = models.CharField(
         _("category"), max_length=15, choices=Category.choices, db_index=True
     )
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=150)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     tags = models.JSONField(_("skills or tags"), default=list, blank=True)
     quantity = models.DecimalField(_("how much"), **AMOUNT)
@@ -506,7 +507,7 @@ class Opportunity(BaseModel):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    role = models.CharField(_("role"), max_length=150)
+    role = models.CharField(_("role"), validators=SINGLE_LINE, max_length=150)
     description = models.TextField(_("what volunteers will do"), max_length=3000)
     dbs_check_required = models.BooleanField(_("needs a DBS check"), default=False)
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)

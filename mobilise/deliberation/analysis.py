@@ -133,6 +133,8 @@ def result_to_json(result: OpinionResult) -> dict[str, Any]:
     ]
     return {
         "n_groups": int(result.n_groups),
+        # Set when people voted but too alike to be split into groups (the page says so).
+        "no_groups_reason": result.no_groups_reason,
         "participants": len(result.participant_ids),
         "clustered": int(result.in_conv.sum()),
         "groups": groups,

@@ -5,11 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mobilise.core.ids import IdField
+
 from .models import STATEMENT_MAX_LENGTH, Conversation
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(widget=forms.HiddenInput)
+    statement = IdField(widget=forms.HiddenInput)
     vote = forms.TypedChoiceField(
         choices=[("1", _("Agree")), ("-1", _("Disagree")), ("0", _("Pass or unsure"))],
         coerce=int,
@@ -79,8 +81,8 @@ class ConversationForm(forms.Form):
 class ModerationForm(forms.Form):
     ACTIONS = ("accept", "reject", "hide", "restore", "close", "reopen")
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
-    statement = forms.IntegerField(required=False)
-    participant = forms.IntegerField(required=False)
+    statement = IdField(required=False)
+    participant = IdField(required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -15,6 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import (
+    DESCRIPTION_LIMIT,
+    DESCRIPTION_MAX_LENGTH,
+    SINGLE_LINE,
+    refuse_invisible,
+)
 
 STATEMENT_MAX_LENGTH = 140
 
@@ -53,8 +59,13 @@ class Conversation(BaseModel):
         on_delete=models.SET_NULL,
         related_name="conversations",
     )
-    question = models.CharField(_("question"), max_length=200)
-    description = models.TextField(_("what the conversation is about"), blank=True)
+    question = models.CharField(_("question"), validators=SINGLE_LINE, max_length=200)
+    description = models.TextField(
+        _("what the conversation is about"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=DESCRIPTION_LIMIT,
+    )
     moderation = models.CharField(
         _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.PRE
     )
@@ -140,7 +151,9 @@ class Statement(BaseModel):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="statements"
     )
-    text = models.CharField(_("statement"), max_length=STATEMENT_MAX_LENGTH * 4)
+    text = models.CharField(
+        _("statement"), validators=[refuse_invisible], max_length=STATEMENT_MAX_LENGTH * 4
+    )
     normalised = models.CharField(max_length=STATEMENT_MAX_LENGTH * 4, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -224,6 +224,8 @@ class Results:
     # voted on (None when they have not voted at all).
     own_group: GroupView | None = None
     own_votes: int | None = None
+    # People voted, but too alike (or on too little) for the votes to split them into groups.
+    not_enough_disagreement: bool = False
 
     @property
     def own_group_others(self) -> int:
@@ -350,6 +352,7 @@ def results(conversation: Conversation, participant: Participant | None = None) 
         grouped=sum(g.size for g in groups),
         own_group=own_group,
         own_votes=own_votes,
+        not_enough_disagreement=bool(data.get("no_groups_reason")),
     )
 
 

@@ -11,6 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mobilise.core.validators import refuse_invisible
+
 from .models import STATEMENT_MAX_LENGTH, Conversation, Participant, Statement, Vote, normalise
 
 
@@ -144,6 +146,10 @@ def _check_text(text: str) -> str:
         return _("Statement must be %(max)s characters or fewer") % {"max": STATEMENT_MAX_LENGTH}
     if not normalise(text):
         return _("Statement must contain words")
+    try:
+        refuse_invisible(text)
+    except ValidationError as exc:
+        return exc.messages[0]
     return ""
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.ids import parse_id
 
 from . import access, charts, ratelimits, selectors, services
 from .forms import ConversationForm, ModerationForm, StatementForm, VoteForm
@@ -219,9 +220,8 @@ def _upcoming_wanted(data: Any) -> tuple[int, list[int]]:
         count = min(max(int(data.get("upcoming") or 0), 0), MAX_UPCOMING)
     except (TypeError, ValueError):
         count = 0
-    exclude = [
-        int(part) for part in str(data.get("exclude") or "").split(",") if part.strip().isdigit()
-    ]
+    ids = (parse_id(part) for part in str(data.get("exclude") or "").split(","))
+    exclude = [i for i in ids if i is not None]
     return count, exclude[:MAX_EXCLUDE]
 
 

@@ -1,6 +1,5 @@
 """Indicator pages. Views stay thin: selectors read, forms parse, services write, access guards."""
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods
 
+from mobilise.core.csv import safe_writer
 from mobilise.places.models import Place
 from mobilise.places.selectors import ancestors as place_ancestors
 from mobilise.places.selectors import find_place
@@ -200,7 +200,7 @@ def data_csv(request: HttpRequest, code: str) -> StreamingHttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = safe_writer(Echo())
 
     def rows():
         yield writer.writerow(

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.forms_fields import AmountField
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.core.ids import ModelMultipleIdField
+from mobilise.core.validators import SINGLE_LINE
 from mobilise.missions.models import Mission
 from mobilise.places.forms import PlacesField
 
@@ -18,6 +20,7 @@ class PilotForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
+        validators=SINGLE_LINE,
         error_messages={"required": _("Enter the pilot's title")},
     )
     hypothesis = forms.CharField(
@@ -50,7 +53,7 @@ class PilotForm(forms.Form):
         label=_("Planned end date"),
         error_messages={"required": _("Enter the planned end date")},
     )
-    indicators = forms.ModelMultipleChoiceField(
+    indicators = ModelMultipleIdField(
         label=_("Outcome indicators"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -63,7 +66,7 @@ class PilotForm(forms.Form):
         error_messages={"required": _("Choose the evaluation design")},
     )
     cost = AmountField(label=_("Cost (optional)"), required=False)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleIdField(
         label=_("Partners (optional)"),
         help_text=_("Organisations in the mission's coalition"),
         queryset=None,
@@ -121,6 +124,7 @@ class LearningForm(forms.Form):
     title = forms.CharField(
         label=_("What was learned, in a line"),
         max_length=200,
+        validators=SINGLE_LINE,
         error_messages={"required": _("Say in a line what was learned")},
     )
     summary = forms.CharField(
@@ -150,7 +154,7 @@ class LearningForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how strong the evidence is")},
     )
-    pilots = forms.ModelMultipleChoiceField(
+    pilots = ModelMultipleIdField(
         label=_("Learned from"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

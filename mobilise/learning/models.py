@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import DESCRIPTION_LIMIT, DESCRIPTION_MAX_LENGTH, SINGLE_LINE
 
 
 class Design(models.TextChoices):
@@ -39,9 +40,13 @@ class Pilot(BaseModel):
         blank=True,
         related_name="pilots",
     )
-    title = models.CharField(_("title"), max_length=200)
-    hypothesis = models.TextField(_("hypothesis"))
-    intervention = models.TextField(_("intervention"))
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=200)
+    hypothesis = models.TextField(
+        _("hypothesis"), max_length=DESCRIPTION_MAX_LENGTH, validators=DESCRIPTION_LIMIT
+    )
+    intervention = models.TextField(
+        _("intervention"), max_length=DESCRIPTION_MAX_LENGTH, validators=DESCRIPTION_LIMIT
+    )
     treated_places = models.ManyToManyField(
         "places.Place", related_name="pilots_treated", verbose_name=_("treated places")
     )
@@ -185,7 +190,9 @@ class Learning(BaseModel):
     mission = models.ForeignKey(
         "missions.Mission", on_delete=models.CASCADE, related_name="learnings"
     )
-    title = models.CharField(_("what was learned, in a line"), max_length=200)
+    title = models.CharField(
+        _("what was learned, in a line"), validators=SINGLE_LINE, max_length=200
+    )
     summary = models.TextField(_("what was learned"))
     for_whom = models.TextField(_("for whom"), blank=True)
     conditions = models.TextField(_("in what conditions"), blank=True)

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.charts import BLUE, GREY, INK, Series, line_chart
+from mobilise.core.csv import safe_writer
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.ids import parse_id
 from mobilise.core.text import paragraphs
 from mobilise.missions.access import missions_led_by
 
@@ -341,7 +343,7 @@ def pilot_results_csv(request: HttpRequest, pilot_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pilot-{pilot.pk}-results.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(["period", "treated", "comparison", "gap"])
     for row in rows:
         writer.writerow(
@@ -356,11 +358,11 @@ def _blank(value: Any) -> Any:
 
 def _original(request: HttpRequest) -> Pilot | None:
     """The pilot being replicated (``?replicates=ID``), if the person may read it."""
-    raw = request.GET.get("replicates", "")
-    if not raw.isdigit():
+    pilot_id = parse_id(request.GET.get("replicates"))
+    if pilot_id is None:
         return None
     try:
-        return access.access_pilot_for_view(request.user, int(raw))
+        return access.access_pilot_for_view(request.user, pilot_id)
     except Http404:
         return None
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mobilise.core.models import BaseModel
+from mobilise.core.validators import DESCRIPTION_LIMIT, DESCRIPTION_MAX_LENGTH, SINGLE_LINE
 
 
 class Mission(BaseModel):
@@ -37,7 +38,7 @@ class Mission(BaseModel):
 
     HORIZON_MIN, HORIZON_MAX = 2000, 2100
 
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=150)
     slug = models.SlugField(_("short name for web addresses"), max_length=80, unique=True)
     statement = models.CharField(
         _("mission statement"),
@@ -135,9 +136,14 @@ class Outcome(BaseModel):
     """A change in the world the mission seeks; indicators measure it (see the indicators app)."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="outcomes")
-    title = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("name"), validators=SINGLE_LINE, max_length=200)
     slug = models.SlugField(_("short name for web addresses"), max_length=80)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=DESCRIPTION_LIMIT,
+    )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # A local mission's outcome contributes to an outcome of the national mission it contributes
@@ -198,8 +204,13 @@ class TheoryOfChangeNode(BaseModel):
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="toc_nodes")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), validators=SINGLE_LINE, max_length=200)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=DESCRIPTION_LIMIT,
+    )
     outcome = models.ForeignKey(
         Outcome,
         verbose_name=_("mission outcome"),

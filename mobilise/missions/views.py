@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from markupsafe import Markup
 
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.ids import parse_id
 from mobilise.core.sections import mission_sections, outcome_sections
 from mobilise.core.text import paragraphs
 
@@ -319,8 +320,8 @@ def _outcome_fields(data: dict[str, Any]) -> dict[str, Any]:
 def outcome_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_edit(request.user, slug)
     initial = {}
-    if request.GET.get("parent", "").isdigit():
-        initial["parent"] = int(request.GET["parent"])
+    if parse_id(request.GET.get("parent")):
+        initial["parent"] = parse_id(request.GET.get("parent"))
     form = OutcomeForm(request.POST or None, mission=mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -500,8 +501,8 @@ def _link_fields(data: dict[str, Any]) -> dict[str, Any]:
 def link_create(request: HttpRequest, slug: str) -> HttpResponse:
     mission = access.access_mission_for_edit(request.user, slug)
     initial = {}
-    if request.GET.get("source", "").isdigit():
-        initial["source"] = int(request.GET["source"])
+    if parse_id(request.GET.get("source")):
+        initial["source"] = parse_id(request.GET.get("source"))
     form = LinkForm(request.POST or None, mission=mission, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -134,11 +134,16 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-# Sign-in rate limiting (allauth's own limiter, kept in the cache): failed sign-ins per IP and per account.
+# Sign-in rate limiting (allauth's own limiter, kept in the cache). Failed sign-ins: per IP, and
+# per account *and* IP ("key" is both, see mobilise.accounts.adapter), so nobody can lock someone
+# else out; a softer limit per account alone stops guessing from many addresses.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_RATE_LIMIT", default="30/15m/key"),
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Wrong voter codes in participatory budgeting (mobilise.budgeting.views.vote), as sign-in.
+    "voter_code_failed": env.str("VOTER_CODE_RATE_LIMIT", default="10/m/ip,5/5m/user"),
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -393,3 +393,60 @@ def test_signed_in_pages_use_the_govuk_layout(client, either_account_forms, name
     assert html.count("<h1") == 1
     assert "placeholder" not in html
     assert "<script>" not in html
+
+
+def test_sign_up_does_the_same_hashing_work_for_a_new_and_an_existing_address(
+    client, either_account_forms, monkeypatch
+):
+    # Issue #16, defect 5: a new address cost a password hash (270 ms) and an existing one did
+    # not (10 ms), which told anyone whether an address has an account. Both must hash once.
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = type(get_hasher())
+    calls = []
+    encode = hasher.encode
+    monkeypatch.setattr(
+        hasher, "encode", lambda self, *a, **k: calls.append(1) or encode(self, *a, **k)
+    )
+    UserFactory(email="taken@example.org")
+    hashed = []
+    for email in ("new@example.org", "taken@example.org"):
+        calls.clear()
+        response = client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("account_email_verification_sent")
+        hashed.append(len(calls))
+    assert hashed[0] >= 1 and hashed[0] == hashed[1], hashed
+
+
+def test_an_attacker_cannot_lock_someone_else_out(client):
+    # Issue #16, defect 6: failures count per account *and* address; one address guessing wrong
+    # is stopped, and the real person, elsewhere, still signs in.
+    from django.test import Client
+
+    UserFactory(email="victim@example.org")
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(8):
+        _sign_in(attacker, "victim@example.org", "guess")
+    response = _sign_in(attacker, "victim@example.org")
+    assert "Too many failed login attempts" in response.content.decode()
+    assert not _is_signed_in(attacker)
+    victim = Client(REMOTE_ADDR="198.51.100.7")
+    _sign_in(victim, "victim@example.org")
+    assert _is_signed_in(victim)
+
+
+def test_many_addresses_guessing_one_account_are_stopped_by_a_softer_account_limit(settings):
+    # The per-account limit (login_failed_account) still stops a guessing network.
+    from django.test import Client
+
+    UserFactory(email="target@example.org")
+    limit = int(settings.ACCOUNT_RATE_LIMITS["login_failed_account"].split("/")[0])
+    for n in range(limit):
+        _sign_in(Client(REMOTE_ADDR=f"203.0.113.{n % 250}"), "target@example.org", "guess")
+    someone = Client(REMOTE_ADDR="198.51.100.7")
+    response = _sign_in(someone, "target@example.org")
+    assert "Too many failed login attempts" in response.content.decode()

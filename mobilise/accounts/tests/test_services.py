@@ -88,3 +88,30 @@ def test_updating_a_person_strips_their_name():
     services.user_update(user=user, name="  Ada Lovelace ", home_place=None)
     user.refresh_from_db()
     assert user.name == "Ada Lovelace"
+
+
+def test_names_refuse_spoofing_and_descriptions_are_limited():
+    # Issue #16, defect 9.
+    from django.core.exceptions import ValidationError
+
+    from mobilise.accounts.models import Organisation
+    from mobilise.accounts.services import organisation_create, user_update
+
+    from .factories import UserFactory
+
+    person = UserFactory(name="Ada")
+    for name in ("Ada\u202eecivreS", "A\u200bda", "\u2066Ada\u2069", "Ada\nLovelace"):
+        with pytest.raises(ValidationError) as exc:
+            user_update(user=person, name=name, home_place=None)
+        assert "name" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            organisation_create(creator=person, name=f"Camden {name}", sector="business")
+        assert "name" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        organisation_create(
+            creator=person, name="Camden Traders", sector="business", description="x" * 1_000_000
+        )
+    assert "description" in exc.value.message_dict
+    assert not Organisation.objects.exists()
+    person.refresh_from_db()
+    assert person.name == "Ada"

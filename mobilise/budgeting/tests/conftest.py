@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from mobilise.accounts.models import Role
 from mobilise.accounts.tests.factories import OrganisationFactory, UserFactory, mission_lead
@@ -7,6 +8,14 @@ from mobilise.missions.tests.factories import MissionFactory
 from mobilise.places.models import Place
 
 from .factories import BudgetRoundFactory, ProjectFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters (wrong voter codes) live in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

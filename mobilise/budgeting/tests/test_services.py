@@ -316,3 +316,26 @@ def test_a_round_with_voter_codes_only_asks_for_the_code(voting_round, resident)
     with pytest.raises(ValidationError) as exc:
         services.check_eligibility(round_=voting_round, user=resident)
     assert exc.value.message_dict == {"code": ["Enter the voter code you were given"]}
+
+
+def test_titles_with_line_breaks_or_invisible_characters_never_reach_the_pb_file(
+    mission, camden, lead, ideas_round, resident
+):
+    # Issue #16, defect 9: a title is one line of visible text.
+    for title in ("Park\nVOTES", "Park\r\n1;1", "Pa\u202erk", "Park\u200b"):
+        with pytest.raises(ValidationError) as exc:
+            services.round_create(
+                mission=mission,
+                place=camden,
+                user=lead,
+                title=title,
+                budget=Decimal(1000),
+                postcode_districts="NW5",
+            )
+        assert "title" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            services.project_propose(
+                round_=ideas_round, user=resident, title=title, description="Somewhere to sit."
+            )
+        assert "title" in exc.value.message_dict
+    assert not Project.objects.filter(title__startswith="Pa").exists()

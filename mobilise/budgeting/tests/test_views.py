@@ -5,7 +5,8 @@ from html import unescape
 
 import pytest
 
-from mobilise.budgeting.models import Ballot, DeliveryItem, Phase, Project
+from mobilise.accounts.tests.factories import UserFactory
+from mobilise.budgeting.models import Ballot, DeliveryItem, Phase, Project, VoterCode
 from mobilise.core.sections import mission_evidence
 from mobilise.engines.budgeting import parse_pb
 
@@ -334,3 +335,35 @@ def test_the_results_say_what_happens_to_money_not_spent(
     assert "has not yet said" not in page
     changes = _text(client.get(f"/budgets/{voting_round.pk}/changes/"))
     assert "What happens to money not spent" in changes
+
+
+def test_wrong_voter_codes_are_throttled_like_sign_in(client, voting_round, resident, lead):
+    # Issue #16, defect 10: 30 wrong codes in a row, then the right one, must not get a vote.
+    from mobilise.budgeting import services
+
+    voting_round.allow_voter_codes = True
+    voting_round.save()
+    (code,) = services.voter_codes_issue(round_=voting_round, user=lead, count=1)
+    client.force_login(resident)
+    url = f"/budgets/{voting_round.pk}/vote/"
+    statuses = [client.post(url, {"code": f"WRONG{n:04d}"}).status_code for n in range(30)]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    response = client.post(url, {"code": code})
+    assert response.status_code == 429
+    assert "Too many wrong voter codes" in _text(response)
+    assert not VoterCode.objects.filter(used_by__isnull=False).exists()
+    # Another person is not locked out by them.
+    client.force_login(UserFactory(home_place=voting_round.place))
+    response = client.post(url, {"code": code})
+    assert response.status_code == 302, _text(response)
+
+
+def test_the_page_showing_new_voter_codes_is_never_cached(client, voting_round, lead):
+    # Issue #16, defect 12: the codes are shown once; no browser or proxy may keep the page.
+    voting_round.allow_voter_codes = True
+    voting_round.save()
+    client.force_login(lead)
+    response = client.post(f"/budgets/{voting_round.pk}/voter-codes/", {"count": "3"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in client.get(f"/budgets/{voting_round.pk}/voter-codes/")["Cache-Control"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mobilise.coalition import selectors
 from mobilise.coalition.models import Category
 from mobilise.core.forms_govuk import GovukDateField
+from mobilise.core.ids import ModelMultipleIdField
 from mobilise.missions.models import Mission, Outcome, TheoryOfChangeNode
 from mobilise.places.models import Place
 
@@ -43,7 +44,7 @@ class PledgeForm(forms.Form):
     serves = forms.ChoiceField(
         label=_("Which outcome or step of the mission does it serve? (optional)"), required=False
     )
-    places = forms.ModelMultipleChoiceField(
+    places = ModelMultipleIdField(
         label=_("Where? (optional)"),
         queryset=Place.objects.none(),
         required=False,

@@ -890,3 +890,28 @@ def test_a_pledge_with_a_nonsense_amount_says_what_to_type(
         "Enter an amount in pounds, like £8,000",
     )
     assert not Pledge.objects.exists()
+
+
+def test_csv_exports_neutralise_formulas(client, mission, business, resident, opportunity):
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    PledgeFactory(mission=mission, organisation=business, title=evil, unit="@units")
+    opportunity.role = evil
+    opportunity.save()
+    SessionFactory(opportunity=opportunity)
+    for url in (
+        "/coalition/missions/clean-air/pledges.csv",
+        "/coalition/missions/clean-air/volunteering.csv",
+    ):
+        text = client.get(url).content.decode("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        assert "'" + evil in cells, url
+        assert not [c for c in cells if c[:1] and c[0] in "=+@\t\r"], url
+        assert not [c for c in cells if c.startswith("-") and not _is_number(c)], url
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

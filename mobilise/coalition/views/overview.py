@@ -1,6 +1,5 @@
 """Dashboards, CSV exports and a person's own coalition work."""
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from mobilise.coalition import access, selectors
+from mobilise.core.csv import safe_writer
 from mobilise.places.models import Place
 
 from ._common import _dashboard_context, _render
@@ -53,7 +53,7 @@ def _csv(filename: str, header: list[str], rows: Any) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(header)
     writer.writerows(rows)
     return response

@@ -73,3 +73,21 @@ def test_templates_ask_static_only_for_files():
         (template, name) for template, name in names if not Path(finders.find(name) or "").is_file()
     }
     assert not_files == set()
+
+
+def test_map_tooltips_and_popups_are_text_never_html():
+    # Issue #16, defect 12: Leaflet reads a string as HTML, so place names (data) must reach it
+    # as a text node (the choropleth's tooltip(), the coalition map's text()).
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    calls = []
+    for path in sorted((Path(settings.BASE_DIR).parent / "frontend" / "js").glob("*.mjs")):
+        source = path.read_text(encoding="utf-8")
+        found = re.finditer(r"\.bind(?:Tooltip|Popup)\(\s*([^,)]*)", source)
+        calls += [(path.name, m.group(1)) for m in found]
+    assert calls, "no map calls found: has the code moved?"
+    html = [c for c in calls if not re.match(r"(text|tooltip)\(", c[1])]
+    assert html == [], html

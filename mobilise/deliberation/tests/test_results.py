@@ -123,3 +123,13 @@ def test_a_hidden_participant_is_not_told_a_group(client, conversation):
     recompute_analysis.call(conversation_id=conversation.pk)
     html = _results(client, conversation)
     assert "You are in group" not in html and "not in an opinion group" not in html
+
+
+def test_when_everyone_agrees_the_page_says_there_is_not_enough_disagreement(client, conversation):
+    _light_voters(conversation, 30, conversation.statements.count())
+    recompute_analysis.call(conversation_id=conversation.pk)
+    assert Analysis.objects.latest().result["n_groups"] == 0
+    html = _results(client, conversation)
+    assert "There is not enough disagreement to form opinion groups" in html
+    assert "What most people agree on" in html
+    assert "Group A" not in html

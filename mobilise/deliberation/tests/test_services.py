@@ -174,3 +174,11 @@ def test_a_vote_records_when_it_was_cast(conversation):
     before = timezone.now()
     _vote(conversation, participant, conversation.statements.first(), 1)
     assert before <= Vote.objects.get().updated_at <= timezone.now()
+
+
+@pytest.mark.parametrize("text", ["Ban idling\u202e engines", "Ban\u200b idling engines"])
+def test_a_statement_with_invisible_characters_is_refused(conversation, text):
+    # Issue #16, defect 9: two statements that look alike must not differ invisibly.
+    with pytest.raises(ValidationError, match="invisible characters"):
+        services.statement_add(conversation=conversation, text=text)
+    assert not conversation.statements.filter(text__startswith="Ban").exists()

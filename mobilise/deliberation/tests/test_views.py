@@ -337,3 +337,69 @@ def test_upcoming_statements_follow_the_analysis_priorities(conversation):
     drawn = selectors.upcoming_statements(conversation, None, analysis, count=20)
     assert len(drawn) == 8 and len({s.pk for s in drawn}) == 8
     assert selectors.upcoming_statements(conversation, None, analysis, count=0) == []
+
+
+def test_the_export_neutralises_formulas_and_reads_back_the_same_text(
+    client, conversation, lead, tmp_path
+):
+    import csv
+
+    from .factories import StatementFactory
+
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    conversation.question = "@SUM(A1:A2)"
+    conversation.save()
+    StatementFactory(conversation=conversation, text=evil)
+    client.force_login(lead)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/conversations/{conversation.pk}/export.zip").content)
+    )
+    comments = list(csv.DictReader(io.StringIO(archive.read("comments.csv").decode())))
+    assert "'" + evil in [c["comment-body"] for c in comments]
+    summary = dict(csv.reader(io.StringIO(archive.read("summary.csv").decode())))
+    assert summary["topic"] == "'@SUM(A1:A2)"
+    for name in archive.namelist():
+        cells = [c for row in csv.reader(io.StringIO(archive.read(name).decode())) for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")], name
+    archive.extractall(tmp_path)
+    export = read_polis_export(tmp_path)
+    assert evil in [c.body for c in export.comments]
+    assert export.summary["topic"] == "@SUM(A1:A2)"
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("huge", [HUGE, "-" + HUGE, "9223372036854775808"])
+def test_a_huge_statement_id_is_refused_not_a_500(client, conversation, lead, huge):
+    client.raise_request_exception = False
+    url = f"/conversations/{conversation.pk}/votes.json"
+    response = client.post(url, {"statement": huge, "vote": "1"})
+    assert response.status_code == 400
+    response = client.post(
+        url, f'{{"statement": {huge}, "vote": 1}}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    response = client.post(conversation.get_absolute_url(), {"statement": huge, "vote": "1"})
+    assert response.status_code in (200, 400)
+    assert client.get(f"{url}?upcoming=3&exclude={huge},1").status_code == 200
+    client.force_login(lead)
+    for action, field in (("accept", "statement"), ("hide", "participant")):
+        response = client.post(
+            f"/conversations/{conversation.pk}/moderate/", {"action": action, field: huge}
+        )
+        assert response.status_code in (200, 400), action
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/conversations/{HUGE}/",
+        f"/conversations/{HUGE}/results/",
+        f"/conversations/{HUGE}/votes.json",
+    ],
+)
+def test_a_huge_id_in_the_address_is_not_found(client, path):
+    client.raise_request_exception = False
+    assert client.get(path).status_code == 404

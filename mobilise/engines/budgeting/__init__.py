@@ -25,6 +25,7 @@ from .mes import COMPLETIONS, MethodOfEqualShares
 from .pabulib import (
     VOTE_TYPES,
     PBElection,
+    PBFormatError,
     PBProject,
     PBVote,
     format_pb,
@@ -42,6 +43,7 @@ __all__ = [
     "VOTE_TYPES",
     "BudgetResult",
     "BudgetRule",
+    "PBFormatError",
     "GreedyUtilitarian",
     "MethodOfEqualShares",
     "PBElection",

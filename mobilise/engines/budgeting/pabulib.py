@@ -32,6 +32,7 @@ from typing import Final, Literal, TypeAlias
 __all__ = [
     "VOTE_TYPES",
     "PBElection",
+    "PBFormatError",
     "PBProject",
     "PBVote",
     "VoteType",
@@ -48,6 +49,21 @@ VOTE_TYPES: Final[tuple[str, ...]] = ("approval", "choose-1", "cumulative", "sco
 _WITH_POINTS: Final = frozenset({"cumulative", "scoring"})
 _SECTIONS: Final = ("meta", "projects", "votes")
 _EMPTY: Mapping[str, str] = MappingProxyType({})
+# Budgets, costs and points above a quadrillion are typing mistakes (and would overflow the floats
+# the rules report with); more digits than this cannot be a number anyone meant.
+MAX_NUMBER: Final = 10**15
+_MAX_DIGITS: Final = 40
+
+
+class PBFormatError(ValueError):
+    """A ``.pb`` file that cannot be read, naming the file, line and (where known) column."""
+
+    def __init__(self, message: str, source: str, line: int, column: int | None = None) -> None:
+        where = f"{source}, line {line}" + (f", column {column}" if column else "")
+        super().__init__(f"{where}: {message}")
+        self.source = source
+        self.line = line
+        self.column = column
 
 
 def parse_number(text: str) -> Fraction:
@@ -59,10 +75,15 @@ def parse_number(text: str) -> Fraction:
     cleaned = text.strip().replace(",", ".")
     if not cleaned:
         raise ValueError("it is empty")
+    if len(cleaned) > _MAX_DIGITS:
+        raise ValueError(f"{cleaned[:20]}… is too long to be a number")
     try:
-        return Fraction(cleaned)
+        value = Fraction(cleaned)
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"{text.strip()!r} is not a number") from None
+    if abs(value) > MAX_NUMBER:
+        raise ValueError(f"{text.strip()!r} is more than {MAX_NUMBER:,}")
+    return value
 
 
 def format_number(value: Fraction | int) -> str:
@@ -222,9 +243,15 @@ class _Reader:
             if row and (row[0].strip() or any(cell.strip() for cell in row)):
                 return row
 
-    def error(self, message: str, line: int | None = None) -> ValueError:
-        where = f"{self.source}, line {self.line if line is None else line}"
-        return ValueError(f"{where}: {message}")
+    def error(
+        self, message: str, line: int | None = None, column: int | None = None
+    ) -> PBFormatError:
+        return PBFormatError(message, self.source, self.line if line is None else line, column)
+
+
+def _column(row: Sequence[str], index: int) -> int:
+    """The column (from 1) where cell ``index`` of ``row`` starts, as an editor counts it."""
+    return 1 + sum(len(cell) + 1 for cell in row[:index])
 
 
 def _header(reader: _Reader, section: str, required: Sequence[str]) -> list[str]:
@@ -257,8 +284,11 @@ def _cells(reader: _Reader, row: list[str], header: Sequence[str], what: str) ->
     return cells
 
 
-def parse_pb(text: str, *, source: str = "<string>") -> PBElection:
+def parse_pb(text: str, *, source: str = "<string>", allow_repeats: bool = False) -> PBElection:
     """Parse the text of a ``.pb`` file.
+
+    A project listed twice in one ballot is refused unless ``allow_repeats`` (a few published
+    Pabulib files have such ballots; pabutools counts the project once, and so do the rules).
 
     Raises ``ValueError`` naming ``source`` and the line for a missing section, a bad number, an
     unknown or repeated project in a vote, a repeated id or a row with too many cells.
@@ -304,7 +334,7 @@ def parse_pb(text: str, *, source: str = "<string>") -> PBElection:
                     else ("voter_id", "vote")
                 )
                 vote_header = _header(reader, "VOTES", required)
-                parse_vote = _VoteParser(vote_header, vote_type, projects)
+                parse_vote = _VoteParser(vote_header, vote_type, projects, allow_repeats)
             continue
         if not section:
             raise reader.error(f"expected the file to start with META, found {row[0].strip()!r}.")
@@ -334,8 +364,16 @@ def parse_pb(text: str, *, source: str = "<string>") -> PBElection:
                 cost = parse_number(cost_text)
             except ValueError as exc:
                 raise reader.error(
-                    f"the cost of project {project_id!r} is not valid: {exc}."
+                    f"the cost of project {project_id!r} is not valid: {exc}.",
+                    column=_column(row, project_header.index("cost")),
                 ) from None
+            votes_text = cells.get("votes", "")
+            if votes_text and not (votes_text.isascii() and votes_text.isdigit()):
+                raise reader.error(
+                    f"the votes of project {project_id!r} must be a whole number, zero or more; "
+                    f"got {votes_text!r}.",
+                    column=_column(row, project_header.index("votes")),
+                )
             if cost < 0:
                 raise reader.error(f"project {project_id!r} has a negative cost.")
             projects[project_id] = PBProject(project_id, cost, MappingProxyType(cells), cost_text)
@@ -363,9 +401,19 @@ def _check_meta(reader: _Reader, meta: dict[str, str], lines: dict[str, int]) ->
     try:
         budget = parse_number(meta["budget"])
     except ValueError as exc:
-        raise reader.error(f"the budget is not valid: {exc}.", line=lines["budget"]) from None
+        raise reader.error(
+            f"the budget is not valid: {exc}.", line=lines["budget"], column=len("budget") + 2
+        ) from None
     if budget < 0:
         raise reader.error("the budget is negative.", line=lines["budget"])
+    for key in ("num_votes", "num_projects"):
+        text = meta.get(key, "").strip()
+        if text and not (text.isascii() and text.isdigit() and len(text) <= 15):
+            raise reader.error(
+                f"{key} must be a whole number, zero or more; got {text!r}.",
+                line=lines[key],
+                column=len(key) + 2,
+            )
     vote_type = meta.get("vote_type", "approval")
     if vote_type not in VOTE_TYPES:
         raise reader.error(
@@ -379,8 +427,13 @@ class _VoteParser:
     """Reads VOTES rows; set up once per file so that 70,000 rows stay quick."""
 
     def __init__(
-        self, header: Sequence[str], vote_type: str, projects: Mapping[str, PBProject]
+        self,
+        header: Sequence[str],
+        vote_type: str,
+        projects: Mapping[str, PBProject],
+        allow_repeats: bool = False,
     ) -> None:
+        self.allow_repeats = allow_repeats
         self.width = len(header)
         self.voter = header.index("voter_id")
         self.vote = header.index("vote")
@@ -405,7 +458,15 @@ class _VoteParser:
                 f"voter {voter_id!r} votes twice (first on line {self.lines[voter_id]})."
             )
         self.lines[voter_id] = reader.line
-        raw_vote = row[self.vote].strip() if self.vote < n else ""
+        needed = max(self.vote, self.points)
+        if n <= needed:
+            # "v7" alone is a line cut short, not an empty ballot ("v7;" is one).
+            raise reader.error(
+                f"the row of voter {voter_id!r} ends before its "
+                f"{'vote' if n <= self.vote else 'points'} column (is the file cut short?).",
+                column=_column(row, n - 1) + len(row[n - 1]),
+            )
+        raw_vote = row[self.vote].strip()
         listed: tuple[str, ...] = ()
         if raw_vote:
             listed = tuple(raw_vote.split(","))
@@ -419,6 +480,13 @@ class _VoteParser:
                 name = next(name for name in listed if name not in self.known)
                 raise reader.error(
                     f"the vote of voter {voter_id!r} names project {name!r}, which is not in PROJECTS."
+                )
+            if not self.allow_repeats and len(set(listed)) != len(listed):
+                seen: set[str] = set()
+                twice = next(name for name in listed if name in seen or seen.add(name))
+                raise reader.error(
+                    f"the vote of voter {voter_id!r} lists project {twice!r} more than once.",
+                    column=_column(row, self.vote),
                 )
             if self.choose_1 and len(set(listed)) > 1:
                 raise reader.error(
@@ -450,11 +518,19 @@ class _VoteParser:
         return PBVote(voter_id, listed, points, extra)
 
 
-def read_pb(path: str | os.PathLike[str]) -> PBElection:
-    """Read a ``.pb`` file (UTF-8, with or without a byte-order mark)."""
+def read_pb(path: str | os.PathLike[str], *, allow_repeats: bool = False) -> PBElection:
+    """Read a ``.pb`` file (UTF-8, with or without a byte-order mark); see :func:`parse_pb`."""
     path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return parse_pb(handle.read(), source=path.name)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PBFormatError(
+            "the file is not UTF-8 text (save it as UTF-8 and try again).", path.name, line, column
+        ) from None
+    return parse_pb(text, source=path.name, allow_repeats=allow_repeats)
 
 
 # --------------------------------------------------------------------------------------------------

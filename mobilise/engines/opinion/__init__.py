@@ -12,8 +12,15 @@ warm. ``read_polis_export`` / ``write_polis_export`` speak Pol.is's export forma
 from ._stats import ConsensusStatement, RepresentativeStatement, adjusted_rand_index
 from .engine import OpinionEngine
 from .history import POLIS_COUNT_FIX_MS, export_in_conv, polis_in_conv
-from .polis_io import PolisComment, PolisExport, VoteLog, read_polis_export, write_polis_export
-from .results import GroupVotes, OpinionResult
+from .polis_io import (
+    PolisComment,
+    PolisExport,
+    PolisFormatError,
+    VoteLog,
+    read_polis_export,
+    write_polis_export,
+)
+from .results import NOT_ENOUGH_DISAGREEMENT, GroupVotes, OpinionResult
 from .votes import AGREE, DISAGREE, MIN_VOTES, PASS, VoteMatrix
 
 __all__ = [
@@ -21,6 +28,7 @@ __all__ = [
     "POLIS_COUNT_FIX_MS",
     "DISAGREE",
     "MIN_VOTES",
+    "NOT_ENOUGH_DISAGREEMENT",
     "PASS",
     "ConsensusStatement",
     "GroupVotes",
@@ -28,6 +36,7 @@ __all__ = [
     "OpinionResult",
     "PolisComment",
     "PolisExport",
+    "PolisFormatError",
     "RepresentativeStatement",
     "VoteLog",
     "VoteMatrix",

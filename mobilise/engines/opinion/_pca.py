@@ -40,6 +40,11 @@ def canonical_signs(components: FloatArray, reference: FloatArray | None = None)
     return out
 
 
+def has_variance(parts: list[sp.csr_matrix]) -> bool:
+    """Whether any centred vote differs from its statement's mean (else PCA has nothing to do)."""
+    return any(bool(np.any(p.data != 0)) for p in parts)
+
+
 def _operator(parts: list[sp.csr_matrix], dtype: type) -> LinearOperator:
     """``Xc`` as a linear operator: the sum of the base matrix and any pending additions."""
     shape = parts[0].shape
@@ -81,7 +86,8 @@ def leading_components(
     """
     n, m = parts[0].shape
     out = np.zeros((n_components, m))
-    if n == 0 or m == 0:
+    if n == 0 or m == 0 or not has_variance(parts):
+        # Everyone voted alike: there is no axis to find (ARPACK would fail on a zero start).
         return out
     k = min(n_components, n, m)
     if min(n, m) <= 2 * n_components + 2 or n * m <= 40_000:

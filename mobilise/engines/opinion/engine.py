@@ -44,7 +44,7 @@ from ._kmeans import (
     lloyd,
 )
 from ._ratings import Ratings
-from .results import GroupVotes, OpinionResult
+from .results import NOT_ENOUGH_DISAGREEMENT, GroupVotes, OpinionResult
 from .votes import MIN_VOTES, VoteMatrix, as_vote_matrix
 
 # From this many clustered participants, updates use Hamerly's bound for the base clusters.
@@ -530,7 +530,11 @@ class OpinionEngine:
             pca_steps = int(np.clip(50_000_000 // max(r.nnz, 1), 1, 50))
         projected = None
         next_components = None
-        if warm is not None and pca_steps > 0 and np.any(warm.components):
+        varied = _pca.has_variance(parts)
+        if not varied:
+            components = np.zeros((n_components, m))
+            n_iter = 0
+        elif warm is not None and pca_steps > 0 and np.any(warm.components):
             previous = np.zeros((n_components, m))
             previous[:, : warm.components.shape[1]] = warm.components
             components, projected, next_components, n_iter = _pca.refine_components(
@@ -553,6 +557,15 @@ class OpinionEngine:
 
         in_conv = self._in_conv(prior_in_conv, n_present)
         members = np.flatnonzero(in_conv)
+        no_groups_reason = ""
+        if n_present < 2:
+            no_groups_reason = f"{NOT_ENOUGH_DISAGREEMENT}: fewer than two statements have votes."
+        elif len(members) < 2:
+            no_groups_reason = f"{NOT_ENOUGH_DISAGREEMENT}: fewer than two people voted enough."
+        elif not varied:
+            no_groups_reason = f"{NOT_ENOUGH_DISAGREEMENT}: everyone voted alike."
+        if no_groups_reason:
+            members = members[:0]  # no groups; consensus below is still reported
         points = projection[members]
         base_margin: NDArray[np.float64] | None = None
         if len(members):
@@ -673,6 +686,7 @@ class OpinionEngine:
             priority=priority,
             moderated_out=r.moderated_out.copy(),
             meta=r.meta.copy(),
+            no_groups_reason=no_groups_reason,
         )
         self._warm = _Warm(
             components=components if next_components is None else next_components,

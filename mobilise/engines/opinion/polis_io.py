@@ -16,12 +16,15 @@ name. Any malformed row raises ``ValueError`` naming the file and line.
 
 import csv
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+from mobilise.core.csv import safe_writer, unescape_cell
 
 from .results import OpinionResult
 from .votes import VoteMatrix
@@ -73,44 +76,75 @@ class PolisExport:
     summary: Mapping[str, str] = field(default_factory=dict)
 
 
+# Ids and timestamps are 64-bit integers (NumPy int64); anything bigger is not an id.
+_MAX_INT = 2**63 - 1
+
+
+class PolisFormatError(ValueError):
+    """A Pol.is export that cannot be read, naming the file, line and (where known) column."""
+
+    def __init__(self, path: Path, line: int, message: str, column: str | None = None) -> None:
+        where = f"{path}, line {line}" + (f", column {column}" if column else "")
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+
+
 class _Rows:
-    """CSV rows with their line numbers, and errors that name the file and line."""
+    """CSV rows with their line numbers, and errors that name the file, line and column."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = None
         try:
             with self.path.open(newline="", encoding="utf-8-sig") as handle:
                 reader = csv.reader(handle)
                 for row in reader:
                     yield reader.line_num, row
         except csv.Error as exc:
-            raise ValueError(f"{self.path}: not a readable CSV file: {exc}") from exc
+            line = (reader.line_num if reader is not None else 0) or 1
+            raise PolisFormatError(self.path, line, f"not a readable CSV file: {exc}") from None
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{self.path}: not UTF-8 text: {exc}") from exc
+            data = self.path.read_bytes()
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise PolisFormatError(
+                self.path, line, f"not UTF-8 text (character {column} of the line)."
+            ) from None
 
-    def error(self, line: int, message: str) -> ValueError:
-        return ValueError(f"{self.path}, line {line}: {message}")
+    def error(self, line: int, message: str, column: str | None = None) -> PolisFormatError:
+        return PolisFormatError(self.path, line, message, column)
 
 
-def _int(rows: _Rows, line: int, text: str, what: str) -> int:
+def _int(rows: _Rows, line: int, text: str, what: str, *, minimum: int | None = 0) -> int:
+    """A whole number (``12`` or ``12.0``) from column ``what``, from ``minimum`` to 2**63 - 1."""
+    stripped = text.strip()
     try:
-        return int(text.strip())
+        value = int(stripped) if len(stripped) <= 25 else None
     except ValueError:
         try:
-            value = float(text)
+            number = float(stripped)
         except ValueError:
-            raise rows.error(line, f"{what} must be a whole number, got {text!r}.") from None
-        if value != int(value):
-            raise rows.error(line, f"{what} must be a whole number, got {text!r}.") from None
-        return int(value)
+            number = math.nan
+        if not math.isfinite(number) or number != int(number):
+            raise rows.error(line, f"a whole number is needed, got {text!r}.", what) from None
+        value = int(number)
+    if value is None or abs(value) > _MAX_INT:
+        raise rows.error(line, f"{text.strip()[:30]!r} is too large.", what)
+    if minimum is not None and value < minimum:
+        raise rows.error(line, f"must be {minimum} or more, got {text!r}.", what)
+    return value
 
 
-def _vote(rows: _Rows, line: int, text: str) -> int:
-    value = _int(rows, line, text, "vote")
+def _vote(rows: _Rows, line: int, text: str, column: str = "vote") -> int:
+    value = _int(rows, line, text, column, minimum=None)
     if value not in (-1, 0, 1):
-        raise rows.error(line, f"vote must be 1 (agree), -1 (disagree) or 0 (pass), got {text!r}.")
+        raise rows.error(
+            line, f"a vote must be 1 (agree), -1 (disagree) or 0 (pass), got {text!r}.", column
+        )
     return value
 
 
@@ -135,6 +169,7 @@ def read_comments(path: Path) -> tuple[PolisComment, ...]:
     rows = _Rows(path)
     it, col, names = _header(rows, ("comment-id",))
     out = []
+    first_line: dict[int, int] = {}
     for line, row in it:
         if not row:
             continue
@@ -144,21 +179,29 @@ def read_comments(path: Path) -> tuple[PolisComment, ...]:
         def get(name: str, row: list[str] = row) -> str:
             return row[col[name]].strip() if name in col else ""
 
-        moderated = _int(rows, line, get("moderated") or "0", "moderated")
+        moderated = _int(rows, line, get("moderated") or "0", "moderated", minimum=None)
         if moderated not in (-1, 0, 1):
-            raise rows.error(line, f"moderated must be -1, 0 or 1, got {moderated}.")
+            raise rows.error(line, f"must be -1, 0 or 1, got {moderated}.", "moderated")
         flags = {}
         for name in ("is-meta", "is-seed"):
             text = get(name).lower()
             if text not in ("", "true", "false", "1", "0"):
-                raise rows.error(line, f"{name} must be true or false, got {text!r}.")
+                raise rows.error(line, f"must be true or false, got {text!r}.", name)
             flags[name] = text in ("true", "1")
         author = get("author-id")
         stamp = get("timestamp")
+        comment_id = _int(rows, line, get("comment-id"), "comment-id")
+        if comment_id in first_line:
+            raise rows.error(
+                line,
+                f"comment {comment_id} appears twice (first on line {first_line[comment_id]}).",
+                "comment-id",
+            )
+        first_line[comment_id] = line
         out.append(
             PolisComment(
-                id=_int(rows, line, get("comment-id"), "comment-id"),
-                body=row[col["comment-body"]] if "comment-body" in col else "",
+                id=comment_id,
+                body=unescape_cell(row[col["comment-body"]]) if "comment-body" in col else "",
                 author=_int(rows, line, author, "author-id") if author else None,
                 timestamp=_int(rows, line, stamp, "timestamp") if stamp else None,
                 moderated=moderated,
@@ -169,8 +212,8 @@ def read_comments(path: Path) -> tuple[PolisComment, ...]:
     return tuple(out)
 
 
-def read_vote_log(path: Path) -> VoteLog:
-    """The raw vote log from ``votes.csv``."""
+def read_vote_log(path: Path, known: set[int] | None = None) -> VoteLog:
+    """The raw vote log from ``votes.csv``; with ``known``, a vote on another comment is refused."""
     rows = _Rows(path)
     it, col, names = _header(rows, ("comment-id", "voter-id", "vote"))
     ts, ps, ss, vs = [], [], [], []
@@ -182,7 +225,14 @@ def read_vote_log(path: Path) -> VoteLog:
             raise rows.error(line, f"expected {len(names)} fields, found {len(row)}.")
         stamp = row[stamp_col].strip() if stamp_col is not None else ""
         ts.append(_int(rows, line, stamp, "timestamp") if stamp else -1)
-        ss.append(_int(rows, line, row[col["comment-id"]], "comment-id"))
+        comment_id = _int(rows, line, row[col["comment-id"]], "comment-id")
+        if known is not None and comment_id not in known:
+            raise rows.error(
+                line,
+                f"a vote on comment {comment_id}, which comments.csv does not list.",
+                "comment-id",
+            )
+        ss.append(comment_id)
         ps.append(_int(rows, line, row[col["voter-id"]], "voter-id"))
         vs.append(_vote(rows, line, row[col["vote"]]))
     return VoteLog(
@@ -194,7 +244,7 @@ def read_vote_log(path: Path) -> VoteLog:
 
 
 def read_participants_votes(
-    path: Path,
+    path: Path, known: set[int] | None = None
 ) -> tuple[list[int], dict[int, int], list[int], list[int], list[int], list[int]]:
     """``participants-votes.csv``: (participants, Pol.is groups, vote rows, cols, values as lists).
 
@@ -205,7 +255,14 @@ def read_participants_votes(
     it, col, names = _header(rows, ("participant",))
     fixed = [c for c in _PV_FIXED if c in col]
     first = max(col[c] for c in fixed) + 1
-    statement_ids = [_int(rows, 1, name, "statement column header") for name in names[first:]]
+    statement_ids = []
+    for name in names[first:]:
+        sid = _int(rows, 1, name, name or "(no name)")
+        if known is not None and sid not in known:
+            raise rows.error(1, f"comment {sid} is not listed in comments.csv.", name)
+        if sid in statement_ids:
+            raise rows.error(1, f"comment {sid} has two columns.", name)
+        statement_ids.append(sid)
     participants: list[int] = []
     groups: dict[int, int] = {}
     vp: list[int] = []
@@ -224,7 +281,7 @@ def read_participants_votes(
             if cell.strip():
                 vp.append(pid)
                 vs.append(sid)
-                vv.append(_vote(rows, line, cell))
+                vv.append(_vote(rows, line, cell, str(sid)))
     return participants, groups, vp, vs, vv, statement_ids
 
 
@@ -232,7 +289,7 @@ def read_summary(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for _, row in _Rows(path):
         if len(row) >= 2:
-            out[row[0]] = row[1]
+            out[unescape_cell(row[0])] = unescape_cell(row[1])
     return out
 
 
@@ -248,10 +305,11 @@ def read_polis_export(directory: str | Path) -> PolisExport:
     participants: list[int] = []
     pv_statements: list[int] = []
     log = None
+    known = {c.id for c in comments} if (folder / COMMENTS).exists() else None
     if votes_path.exists():
-        log = read_vote_log(votes_path)
+        log = read_vote_log(votes_path, known)
         if pv_path.exists():
-            participants, groups, _, _, _, pv_statements = read_participants_votes(pv_path)
+            participants, groups, _, _, _, pv_statements = read_participants_votes(pv_path, known)
         # Latest vote wins: order by timestamp (file order among equals, or when the file has
         # no timestamps), then a later position overrides an earlier one in from_votes.
         if (log.timestamps >= 0).all():
@@ -260,7 +318,7 @@ def read_polis_export(directory: str | Path) -> PolisExport:
             order = np.arange(len(log.votes))
         p, s, v = log.participants[order], log.statements[order], log.votes[order]
     elif pv_path.exists():
-        participants, groups, vp, vs, vv, pv_statements = read_participants_votes(pv_path)
+        participants, groups, vp, vs, vv, pv_statements = read_participants_votes(pv_path, known)
         p, s, v = np.asarray(vp, np.int64), np.asarray(vs, np.int64), np.asarray(vv, np.int8)
     else:
         raise ValueError(
@@ -330,7 +388,7 @@ def write_polis_export(
     meta = dict(zip(s_ids, matrix.meta.tolist(), strict=True))
 
     with (folder / COMMENTS).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(
             [
                 "timestamp",
@@ -365,7 +423,7 @@ def write_polis_export(
             )
 
     with (folder / VOTES).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
         if export.vote_log is not None:
             log = export.vote_log
@@ -395,7 +453,7 @@ def write_polis_export(
     dense = np.full((len(p_ids), len(s_ids)), "", dtype=object)
     dense[rows, matrix.indices] = values.astype(str)
     with (folder / PARTICIPANTS_VOTES).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         w.writerow(list(_PV_FIXED) + [str(s) for s in s_ids])
         for i, pid in enumerate(p_ids):
             mine = values[matrix.indptr[i] : matrix.indptr[i + 1]]
@@ -419,7 +477,7 @@ def write_polis_export(
         summary["voters-in-conv"] = str(int(result.in_conv.sum()))
         summary["groups"] = str(result.n_groups)
     with (folder / SUMMARY).open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
+        w = safe_writer(handle)
         for key, value in summary.items():
             w.writerow([key, value])
     return folder

@@ -10,11 +10,15 @@ from numpy.typing import NDArray
 from ._stats import ConsensusStatement, RepresentativeStatement
 
 __all__ = [
+    "NOT_ENOUGH_DISAGREEMENT",
     "ConsensusStatement",
     "GroupVotes",
     "OpinionResult",
     "RepresentativeStatement",
 ]
+
+# Why a result has no opinion groups although people voted (``OpinionResult.no_groups_reason``).
+NOT_ENOUGH_DISAGREEMENT = "not enough disagreement to form groups"
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,10 @@ class OpinionResult:
     Arrays are aligned with ``participant_ids`` (rows) or ``statement_ids`` (columns).
     ``labels`` is the opinion group of each participant, -1 for those not clustered (too few
     votes, see ``in_conv``). In ``repness`` and ``consensus`` the ``statement`` field of every
-    entry is a statement id.
+    entry is a statement id. ``no_groups_reason`` is empty when groups could be looked for, and
+    starts with ``NOT_ENOUGH_DISAGREEMENT`` when the votes cannot split people (everyone voted
+    alike, fewer than two statements or two participants): then there are no groups, and the
+    consensus is still reported.
     """
 
     participant_ids: NDArray[Any]
@@ -64,6 +71,7 @@ class OpinionResult:
     priority: NDArray[np.float64]
     moderated_out: NDArray[np.bool_] = field(repr=False)
     meta: NDArray[np.bool_] = field(repr=False)
+    no_groups_reason: str = ""
 
     def groups(self) -> dict[Hashable, int]:
         """Opinion group of every clustered participant, by participant id."""

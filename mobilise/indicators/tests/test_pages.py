@@ -298,3 +298,15 @@ def test_page_query_counts_do_not_grow_with_data(client, world):
     # assurance, budgeting …), whose queries are theirs to count; the cap is for our pages.
     ours = [url for url in urls if url.startswith("/indicators/") or url.startswith("/places/")]
     assert max(after[url] for url in ours) <= 20
+
+
+def test_csv_download_neutralises_formulas_but_keeps_negative_numbers(client, world):
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    series = SeriesFactory(indicator=world.indicator, key=f"Sex={evil}", dimensions={"Sex": evil})
+    place = Observation.objects.filter(series__indicator=world.indicator).first().place
+    observations_for(series, place, {"2021": -3.5})
+    response = client.get("/indicators/pm25/data.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    evil_rows = [r for r in rows if r["Sex"] == "'" + evil]
+    assert len(evil_rows) == 1 and evil_rows[0]["value"] == "-3.5"
+    assert not [r for r in rows if r["Sex"].startswith("=")]

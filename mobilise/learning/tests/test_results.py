@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 import xml.etree.ElementTree as ET
 
@@ -215,3 +217,17 @@ def test_difference_in_differences_draws_the_comparison_average_and_no_placebos(
     lines = _lines(_chart(page, "series"))
     assert set(lines) == {"Camden", "Comparison places (average)"}
     assert 'data-chart="placebos"' not in page
+
+
+def test_results_csv_neutralises_formulas_but_keeps_negative_numbers(client, lead, mission, camden):
+    pilot = PilotFactory(mission=mission, places=[camden])
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    Evaluation.objects.create(
+        pilot=pilot,
+        status=Evaluation.Status.DONE,
+        results={"series": [{"period": evil, "treated": -1.5, "comparison": None, "gap": "-2"}]},
+    )
+    client.force_login(lead)
+    text = client.get(reverse("learning:pilot_results_csv", args=[pilot.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == ["'" + evil, "-1.5", "", "-2"]

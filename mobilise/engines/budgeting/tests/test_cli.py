@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mobilise.engines.budgeting import PBFormatError, read_pb
 from mobilise.engines.budgeting.cli import main
 
 from .conftest import DATA, make_pb
@@ -80,3 +81,40 @@ def test_unknown_rule_is_an_argparse_error() -> None:
     with pytest.raises(SystemExit) as caught:
         _run("run", str(ASSEN), "--rule", "dhondt")
     assert caught.value.code == 2
+
+
+# ---- bad files (issue #16, defect 7) -----------------------------------------------------------
+_GOOD = make_pb({"A": 60, "B": 40}, ["A", "A,B"], budget=100)
+BAD_FILES = {
+    "truncated-last-line": (_GOOD.rstrip("\n").rsplit(";", 1)[0], "line 19, column 3", "cut short"),
+    "400-digit-budget": (_GOOD.replace("budget;100", "budget;" + "9" * 400), "line 8, column 8", "too long"),
+    "huge-budget": (_GOOD.replace("budget;100", "budget;1e30"), "line 8, column 8", "more than"),
+    "huge-cost": (_GOOD.replace("A;60;", "A;1" + "0" * 20 + ";"), "line 14, column 3", "more than"),
+    "negative-num-votes": (_GOOD.replace("num_projects;2", "num_projects;2\nnum_votes;-2"), "line 8, column 11", "num_votes must be a whole number"),
+    "repeated-project": (_GOOD.replace("v2;A,B", "v2;A,B,A"), "line 19, column 4", "lists project 'A' more than once"),
+    "negative-project-votes": (_GOOD.replace("project_id;cost;name\nA;60;Project A", "project_id;cost;name;votes\nA;60;Project A;-3").replace("B;40;Project B", "B;40;Project B;1"), "line 14, column 16", "whole number"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(BAD_FILES))
+def test_a_bad_file_is_refused_naming_file_line_and_column(name: str, tmp_path: Path) -> None:
+    text, where, message = BAD_FILES[name]
+    path = tmp_path / f"{name}.pb"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PBFormatError) as caught:
+        read_pb(path)
+    assert str(caught.value).startswith(f"{name}.pb, {where}: "), str(caught.value)
+    assert message in str(caught.value)
+    code, out, err = _run("run", str(path), "--rule", "mes")
+    assert code == 2 and out == "" and f"{name}.pb, {where}" in err
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.pb"
+    path.write_bytes(_GOOD.replace("Project B", "Projet Bé").encode("latin-1"))
+    with pytest.raises(
+        PBFormatError, match=r"^latin1\.pb, line 15, column 14: the file is not UTF-8"
+    ):
+        read_pb(path)
+    code, _, err = _run("run", str(path), "--rule", "greedy")
+    assert code == 2 and "latin1.pb, line 15" in err

@@ -142,7 +142,7 @@ def test_handmade_edge_cases_match_pabutools(name: str, tmp_path: Path) -> None:
     costs, votes, options = HANDMADE[name]
     path = tmp_path / f"{name}.pb"
     path.write_text(make_pb(costs, votes, **options), encoding="utf-8")  # type: ignore[arg-type]
-    election = read_pb(path)
+    election = read_pb(path, allow_repeats=True)  # "cumulative-duplicate" repeats on purpose
     for satisfaction in _ALLOWED[election.vote_type]:
         for rule, completion, exhaustive_stop in SETTINGS:
             if rule == "phragmen" and (

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from mobilise.engines._validation import NotFittedError
-from mobilise.engines.opinion import OpinionEngine, OpinionResult, VoteMatrix, adjusted_rand_index
+from mobilise.engines.opinion import (
+    NOT_ENOUGH_DISAGREEMENT,
+    OpinionEngine,
+    OpinionResult,
+    VoteMatrix,
+    adjusted_rand_index,
+)
 
 from .conftest import planted_votes
 
@@ -230,7 +236,9 @@ def test_statement_with_no_votes_gets_the_new_statement_boost() -> None:
 def test_tiny_conversations_do_not_break() -> None:
     one = VoteMatrix.from_votes([1], [1], [1])
     engine = OpinionEngine(random_state=0).fit(one)
-    assert engine.n_groups_ == 1 and engine.labels_.tolist() == [0]
+    # One person, one vote: nothing to split (issue #16 defect 4), so no groups, and a reason.
+    assert engine.n_groups_ == 0 and engine.labels_.tolist() == [-1]
+    assert engine.result_.no_groups_reason.startswith(NOT_ENOUGH_DISAGREEMENT)
     empty = VoteMatrix.from_dense(np.full((3, 2), np.nan))
     engine = OpinionEngine(random_state=0).fit(empty)
     assert engine.n_groups_ == 0 and (engine.labels_ == -1).all()
@@ -374,3 +382,39 @@ def test_bad_update_is_refused_and_leaves_the_engine_usable() -> None:
     assert engine._ratings.n_rows == len(engine._ratings.row_count) == len(before)
     engine.partial_fit([1000], [0], [1])
     assert len(engine.labels_) == len(before)
+
+
+# ---- degenerate input (issue #16, defect 4) --------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "dense"),
+    [
+        ("all agree, 1,000 x 50", np.ones((1000, 50))),
+        ("all pass, 1,000 x 50", np.zeros((1000, 50))),
+        ("all agree, small", np.ones((20, 5))),
+        ("one statement", np.r_[np.ones((30, 1)), -np.ones((30, 1))]),
+        ("one participant", np.array([[1.0, -1.0, 0.0, 1.0]])),
+    ],
+)
+def test_degenerate_votes_give_no_groups_and_say_why(name: str, dense: np.ndarray) -> None:
+    result = OpinionEngine(random_state=0).fit(dense).result_
+    assert result.n_groups == 0, name
+    assert (result.labels == -1).all()
+    assert result.no_groups_reason.startswith(NOT_ENOUGH_DISAGREEMENT)
+    assert np.isfinite(result.projection).all() and np.isfinite(result.priority).all()
+
+
+def test_unanimous_votes_still_report_consensus() -> None:
+    result = OpinionEngine(random_state=0).fit(np.ones((1000, 50))).result_
+    assert len(result.consensus_agree) > 0 and result.consensus_disagree == []
+
+
+def test_an_update_to_unanimous_votes_does_not_raise() -> None:
+    engine = OpinionEngine(random_state=0).fit(_matrix())
+    rows, cols = np.meshgrid(engine.participant_ids_, engine.statement_ids_, indexing="ij")
+    engine.partial_fit(rows.ravel(), cols.ravel(), np.ones(rows.size))
+    assert engine.result_.n_groups == 0 and engine.result_.no_groups_reason
+
+
+def test_real_disagreement_has_groups_and_no_reason() -> None:
+    result = OpinionEngine(random_state=0).fit(_matrix()).result_
+    assert result.n_groups >= 2 and result.no_groups_reason == ""

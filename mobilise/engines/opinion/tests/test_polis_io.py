@@ -1,5 +1,6 @@
 """Reading and writing Pol.is export folders."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -128,7 +129,7 @@ def test_malformed_comment_names_file_and_line(tmp_path: Path) -> None:
         COMMENTS.replace("102,x,2,2,0,0,0,Third", "102,x,2,2,0,0,maybe,Third"),
     )
     _write(tmp_path, "votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,1\n")
-    with pytest.raises(ValueError, match="comments.csv, line 4: moderated"):
+    with pytest.raises(ValueError, match="comments.csv, line 4, column moderated: "):
         read_polis_export(tmp_path)
 
 
@@ -183,3 +184,59 @@ def test_round_trip_without_log_and_with_our_groups(samples: Path, tmp_path: Pat
     assert again.summary["groups"] == str(result.n_groups)
     text = (tmp_path / "comments.csv").read_text()
     assert "group-informed-consensus" in text.splitlines()[0]
+
+
+# ---- bad exports (issue #16, defect 7) ---------------------------------------------------------
+_VOTES = "timestamp,datetime,comment-id,voter-id,vote\n"
+_PV = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,0,2\n"
+BAD_EXPORTS = {
+    "30-digit voter id": ("votes.csv", _VOTES + "1,x,0," + "9" * 30 + ",1\n", "line 2, column voter-id", "too large"),
+    "NaN vote": ("votes.csv", _VOTES + "1,x,0,1,nan\n", "line 2, column vote", "whole number"),
+    "NaN timestamp": ("votes.csv", _VOTES + "NaN,x,0,1,1\n", "line 2, column timestamp", "whole number"),
+    "infinite timestamp": ("votes.csv", _VOTES + "inf,x,0,1,1\n", "line 2, column timestamp", "whole number"),
+    "vote on an unknown comment": ("votes.csv", _VOTES + "1,x,0,1,1\n2,x,7,1,1\n", "line 3, column comment-id", "comments.csv does not list"),
+    "negative voter id": ("votes.csv", _VOTES + "1,x,0,-4,1\n", "line 2, column voter-id", "0 or more"),
+    "negative timestamp": ("votes.csv", _VOTES + "-1,x,0,4,1\n", "line 2, column timestamp", "0 or more"),
+    "unknown comment column": ("participants-votes.csv", _PV.replace(",2\n", ",9\n") + "1,0,0,1,1,0,1,\n", "line 1, column 9", "not listed in comments.csv"),
+    "30-digit participant": ("participants-votes.csv", _PV + "9" * 30 + ",0,0,1,1,0,1,\n", "line 2, column participant", "too large"),
+    "NaN in the matrix": ("participants-votes.csv", _PV + "1,0,0,1,1,0,nan,\n", "line 2, column 0", "whole number"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(BAD_EXPORTS))
+def test_a_bad_export_is_refused_naming_file_line_and_column(tmp_path: Path, name: str) -> None:
+    from mobilise.engines.opinion import PolisFormatError
+    from mobilise.engines.opinion.cli import main
+
+    filename, text, where, message = BAD_EXPORTS[name]
+    _write(tmp_path, "comments.csv", COMMENTS)
+    _write(tmp_path, filename, text)
+    with pytest.raises(PolisFormatError) as caught:
+        read_polis_export(tmp_path)
+    assert f"{filename}, {where}: " in str(caught.value) and message in str(caught.value)
+    out = tmp_path / "out"
+    assert main(["analyse", str(tmp_path), "--write", str(out)]) == 2
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("comments", "where"),
+    [
+        (COMMENTS + "103,x,2,2,0,0,0,Third again\n", "line 5, column comment-id: comment 2 appears twice (first on line 4)"),
+        (COMMENTS.replace("102,x,2,2,", "102,x,-2,2,"), "line 4, column comment-id: must be 0 or more"),
+        (COMMENTS.replace("102,x,2,2,", "102,x,2,-2,"), "line 4, column author-id: must be 0 or more"),
+        (COMMENTS.replace("102,x,2,2,", "102,x," + "1" * 30 + ",2,"), "line 4, column comment-id: "),
+    ],
+)  # fmt: skip
+def test_bad_comment_ids_are_refused(tmp_path: Path, comments: str, where: str) -> None:
+    _write(tmp_path, "comments.csv", comments)
+    _write(tmp_path, "votes.csv", _VOTES + "1,x,0,1,1\n")
+    with pytest.raises(ValueError, match=re.escape("comments.csv, " + where)):
+        read_polis_export(tmp_path)
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    _write(tmp_path, "comments.csv", COMMENTS)
+    (tmp_path / "votes.csv").write_bytes((_VOTES + "1,x,0,1,1\n2,x,0,\xe9,1\n").encode("latin-1"))
+    with pytest.raises(ValueError, match=r"votes.csv, line 3: not UTF-8 text \(character 7"):
+        read_polis_export(tmp_path)
