@@ -17,8 +17,17 @@ class SeriesInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "unit", "polarity", "periodicity", "source_name", "updated_at"]
-    list_filter = ["polarity", "periodicity"]
+    list_display = [
+        "code",
+        "title",
+        "unit",
+        "polarity",
+        "periodicity",
+        "additive",
+        "source_name",
+        "updated_at",
+    ]
+    list_filter = ["polarity", "periodicity", "additive"]
     search_fields = ["code", "title", "description", "source_name"]
     filter_horizontal = ["outcomes"]
     inlines = [SeriesInline]

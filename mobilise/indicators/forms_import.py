@@ -67,6 +67,24 @@ class ImportForm(forms.Form):
             "indicators, that is not in the file is deleted."
         ),
     )
+    additive = forms.ChoiceField(
+        label=_("Can the values be added up across places?"),
+        choices=[
+            ("auto", _("Work it out from the unit")),
+            (
+                "yes",
+                _("Yes: counts or totals, such as people, tonnes or pounds"),
+            ),
+            ("no", _("No: rates, percentages, averages or scores")),
+        ],
+        initial="auto",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Where the values can be added up, ITL areas and combined authorities show the sum "
+            "of their local authorities' figures, marked as derived."
+        ),
+    )
     dry_run = forms.BooleanField(
         label=_("Only check the file: do not save anything"), required=False
     )
@@ -76,6 +94,10 @@ class ImportForm(forms.Form):
         self.fields["data_file"].help_text = _(
             "A .csv file, or a compressed .csv.gz, no bigger than %(size)s."
         ) % {"size": human_size(max_upload_bytes())}
+
+    def clean_additive(self) -> bool | None:
+        """True, False, or None to leave it to the metadata and the unit."""
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("additive") or "auto")
 
     def clean_data_file(self):
         upload = self.cleaned_data["data_file"]

@@ -48,6 +48,17 @@ class Indicator(BaseModel):
     )
     # Names of the breakdowns the data carries (e.g. ["Sex", "Age"]); the headline series has none set.
     dimensions = models.JSONField(_("breakdowns"), default=list, blank=True)
+    # Counts and totals (people, tonnes, £) can be added up: an area made of local authorities
+    # (ITL, NUTS, combined authority) then shows the sum of its members' figures, marked as
+    # derived. Never set for rates, percentages, ratios or means (see ``units.additive_unit``).
+    additive = models.BooleanField(
+        _("can be added up"),
+        default=False,
+        help_text=_(
+            "The values are counts or totals (people, tonnes, pounds) that can be added up "
+            "across places, not rates, percentages or averages."
+        ),
+    )
     outcomes = models.ManyToManyField(
         "missions.Outcome",
         verbose_name=_("mission outcomes"),

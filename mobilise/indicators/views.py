@@ -132,7 +132,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # shows an unknown place or breakdown as an error; the page goes on
 
-    history = selectors.series_history(series, place) if series and place else []
+    # An ITL area or combined authority without published figures shows its local authorities'
+    # summed, marked as derived, where the indicator can be added up.
+    history = selectors.history_with_derived(series, place) if series and place else []
     target = None
     status = None
     if series is not None and place is not None:

@@ -134,6 +134,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 code=data["indicator_code"] or None,
                 dry_run=data["dry_run"],
                 replace=data["replace"],
+                additive=data["additive"],
                 max_bytes=max_upload_bytes() * GZIP_FACTOR,
             )
             if report.ok:

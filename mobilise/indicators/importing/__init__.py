@@ -78,6 +78,7 @@ def import_path(
     unresolved_names: str = "error",
     create_indicators: bool = False,
     replace: bool = False,
+    additive: bool | None = None,
 ) -> ImportReport:
     """Import one CSV (or ``.csv.gz``) or every data file in a folder.
 
@@ -85,9 +86,12 @@ def import_path(
     CSV with a ``.yaml`` metadata file of the same name. ``meta`` names the metadata of a single
     file (Open SDG ``.md`` or tidy ``.yaml``). ``format`` is "auto", "opensdg" or "tidy".
     ``replace`` deletes the stored observations of the indicators imported that the data no
-    longer contains (see ``ImportOptions.replace``).
+    longer contains (see ``ImportOptions.replace``). ``additive`` True or False marks every
+    indicator imported as a count or total that can (or cannot) be added up across places; None
+    leaves it to the metadata and the unit.
     """
     options = _options(
+        additive=additive,
         replace=replace,
         dry_run=dry_run,
         duplicates=duplicates,
@@ -118,6 +122,7 @@ def import_upload(
     dry_run: bool = False,
     max_bytes: int | None = None,
     replace: bool = False,
+    additive: bool | None = None,
 ) -> ImportReport:
     """Import an uploaded file (a binary file object, CSV or gzip). ``meta_text`` is the content
     of its metadata file; ``code`` names the indicator of an Open SDG file whose name and
@@ -133,7 +138,7 @@ def import_upload(
         meta_text=meta_text,
         code=sdg_code(code) if code else (match["code"] if match else None),
     )
-    options = _options(dry_run=dry_run, max_bytes=max_bytes, replace=replace)
+    options = _options(dry_run=dry_run, max_bytes=max_bytes, replace=replace, additive=additive)
     return run_import(lambda importer: importer.read_source(source), options=options)
 
 

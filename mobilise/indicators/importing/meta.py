@@ -21,6 +21,8 @@ Two forms are read:
           periodicity: annual      # annual, financial_year, academic_year, quarterly, monthly…
           description: …
           dimensions: [Road type]  # the only breakdown columns allowed for this indicator
+          additive: true           # counts or totals that can be added up across places
+                                   # (left out: worked out from the unit)
 
   Keys at the top level are defaults for every indicator in the file. ``indicators`` may also be
   a list of mappings with a ``code`` key.
@@ -38,6 +40,7 @@ import yaml
 from django.utils.translation import gettext as _
 
 from mobilise.indicators.models import Indicator
+from mobilise.indicators.units import additive_unit
 
 OGL = "Open Government Licence v3.0"
 OGL_ATTRIBUTION = (
@@ -78,6 +81,12 @@ class IndicatorMeta:
     # The polarity is Mobilise's default rather than the publisher's: it is set when the
     # indicator is created and not overwritten later (a person may have changed it).
     polarity_is_default: bool = False
+    # Whether the values can be added up across places (``Indicator.additive``). Read from the
+    # unit (``units.additive_unit``) unless the metadata or the person importing says so; a value
+    # read from the unit is set when the indicator is created, or to stop a rate being added up,
+    # and never overrides a person's choice otherwise.
+    additive: bool | None = None
+    additive_is_default: bool = False
 
     MODEL_FIELDS = (
         "title",
@@ -90,6 +99,7 @@ class IndicatorMeta:
         "attribution",
         "methodology_url",
         "periodicity",
+        "additive",
     )
 
 
@@ -196,14 +206,17 @@ def opensdg_meta(data: dict[str, Any], code: str) -> IndicatorMeta:
         if isinstance(item, dict) and item.get("field") and item.get("value") is not None:
             start_values[str(item["field"])] = str(item["value"])
     source = _text(data.get("source_organisation_1"))
+    units = _text(data.get("computation_units"))
     return IndicatorMeta(
         code=code,
         title=_truncate(title, 300),
         description=_text(data.get("national_indicator_description"))
         or _text(data.get("computation_definitions")),
-        unit=_truncate(_text(data.get("computation_units")), 100),
+        unit=_truncate(units, 100),
         polarity=defaults.get("polarity"),
         polarity_is_default=True,
+        additive=additive_unit(units),
+        additive_is_default=True,
         source_name=_truncate(source, 300),
         source_url=_url(data.get("source_url_1")),
         licence=OGL,
@@ -268,6 +281,13 @@ def tidy_meta(data: dict[str, Any]) -> dict[str, IndicatorMeta]:
                 _("%(code)s: periodicity must be one of %(options)s, not “%(value)s”.")
                 % {"code": code, "options": ", ".join(sorted(PERIODICITIES)), "value": periodicity}
             )
+        additive = values.get("additive")
+        if additive is not None and not isinstance(additive, bool):
+            raise MetaError(
+                _("%(code)s: additive must be true or false, not “%(value)s”.")
+                % {"code": code, "value": additive}
+            )
+        unit = _truncate(_text(values.get("unit")), 100)
         dimensions = values.get("dimensions")
         if dimensions is not None and (
             not isinstance(dimensions, list) or not all(isinstance(d, str) for d in dimensions)
@@ -279,7 +299,7 @@ def tidy_meta(data: dict[str, Any]) -> dict[str, IndicatorMeta]:
             code=code,
             title=_truncate(_text(values.get("title")), 300),
             description=_text(values.get("description")),
-            unit=_truncate(_text(values.get("unit")), 100),
+            unit=unit,
             polarity=polarity,
             source_name=_truncate(_text(values.get("source_name")), 300),
             source_url=_url(values.get("source_url")),
@@ -289,6 +309,8 @@ def tidy_meta(data: dict[str, Any]) -> dict[str, IndicatorMeta]:
             periodicity=periodicity,
             dimensions=dimensions,
             academic_year=periodicity == Indicator.Periodicity.ACADEMIC_YEAR,
+            additive=additive if additive is not None else additive_unit(unit),
+            additive_is_default=additive is None,
         )
     return result
 

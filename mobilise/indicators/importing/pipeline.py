@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from mobilise.indicators.models import Indicator, Series
 from mobilise.indicators.signals import observations_changed
+from mobilise.indicators.units import additive_unit
 
 from . import meta as meta_module
 from .meta import IndicatorMeta
@@ -86,6 +87,9 @@ class ImportOptions:
     # The file is the whole of each indicator it names: stored observations of those indicators
     # (any series) that it no longer contains are deleted, in the same transaction.
     replace: bool = False
+    # Every indicator in the data can (True) or cannot (False) be added up across places; None
+    # leaves it to the metadata and the unit (``IndicatorMeta.additive``).
+    additive: bool | None = None
 
 
 class _IndicatorState:
@@ -600,6 +604,11 @@ class Importer:
                 values[name] = value
         if existing is not None and meta.polarity_is_default:
             values.pop("polarity", None)  # a person may have changed it since
+        if self.options.additive is not None:
+            values["additive"] = self.options.additive  # the person importing said so
+        elif meta.additive_is_default and existing is not None and meta.additive is not False:
+            # Read from the unit: a person may have changed it since, but a rate is never summed.
+            values.pop("additive", None)
         if meta.periodicity is None and state.period_kinds:
             values["periodicity"] = _periodicity(state.period_kinds, academic=meta.academic_year)
         # Breakdowns only accumulate: a file with some of an indicator's breakdowns must not make
@@ -612,6 +621,8 @@ class Importer:
                 values["unit"] = units[0][:100]
         if existing is None:
             values.setdefault("title", state.code)
+            if "additive" not in values:  # the unit came from the rows, not the metadata
+                values["additive"] = bool(additive_unit(values.get("unit")))
             indicator = Indicator.objects.create(code=state.code, **values)
             return indicator, True
         changed = [name for name, value in values.items() if getattr(existing, name) != value]

@@ -4,6 +4,8 @@ choropleth maps, statistical neighbours, and the statuses of targets — one mod
 - ``common``: shared constants and the cache keys (``data_version``, ``places_version``);
 - ``catalogue``: indicators, themes, series, links, places with data, downloads;
 - ``values``: observations, the latest values across places (one query);
+- ``derived``: sums of member local authorities' values for ITL areas and combined authorities,
+  for indicators that can be added up, marked as derived;
 - ``display``: numbers and statuses as pages show them;
 - ``targets``: trajectories, bulk assessment and the chart of a series against its target;
 - ``comparisons``: a place's indicators beside the places above it;
@@ -68,6 +70,14 @@ from .comparisons import (
     PlaceIndicatorRow,
     comparators,
     place_indicators,
+)
+from .derived import (
+    can_sum,
+    derived_history,
+    history_with_derived,
+    latest_derived,
+    latest_with_derived,
+    summable_members,
 )
 from .display import (
     STATUS_TAG_CLASSES,
@@ -165,6 +175,12 @@ __all__ = [
     "Theme",
     "Value",
     "assess_targets",
+    "can_sum",
+    "derived_history",
+    "history_with_derived",
+    "latest_derived",
+    "latest_with_derived",
+    "summable_members",
     "assessment_now",
     "chart_data",
     "choropleth",

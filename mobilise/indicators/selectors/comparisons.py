@@ -12,6 +12,7 @@ from mobilise.indicators.models import Indicator, Series, Target
 from mobilise.places.models import Place
 
 from .common import CACHE_SECONDS, HEADLINE, KIND_ORDER, Kind, data_version
+from .derived import latest_derived
 from .display import decimals_for
 from .targets import assess_targets, pick_target, targets_queryset, targets_version
 from .values import Value, latest_values
@@ -70,6 +71,11 @@ def _place_indicators(
         return compare, []
     series_ids = [s.pk for s in headline.values()]
     latest = latest_values(series_ids, [place.pk, *(c.pk for c in compare)])
+    if place.kind in Place.GROUPED_KINDS:
+        # An area's own figures win; where it has none, its local authorities' summed.
+        missing = [s for s in headline.values() if (s.pk, place.pk) not in latest]
+        for series_id, value in latest_derived(missing, place).items():
+            latest[(series_id, place.pk)] = value
     targets = list(targets_queryset().filter(place=place))
     by_indicator: dict[int, list[Target]] = defaultdict(list)
     for t in targets:

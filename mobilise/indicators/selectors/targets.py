@@ -256,12 +256,14 @@ def chart_data(
                 "projection": None,
                 "low": None,
                 "high": None,
+                "derived": 0,  # a derived value: how many local authorities were summed
             }
         return rows[key]
 
-    for a in actual:
+    for v, a in zip(history, actual, strict=True):
         item = row(a["x"], a["period"])
         item["value"], item["status"] = a["y"], a["status"]
+        item["derived"] = v.members if getattr(v, "derived", False) else 0
     if plan is not None:
         for a in actual:
             if plan.baseline_year <= a["x"] <= plan.target_year:

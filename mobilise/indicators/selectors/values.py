@@ -19,12 +19,15 @@ from .common import HEADLINE, Kind
 
 @dataclass(frozen=True)
 class Value:
-    """One observation as pages show it."""
+    """One observation as pages show it. A derived value is not published for the place: it is
+    the sum of ``members`` local authorities' values (see ``derived``)."""
 
     period: str
     time: float
     value: float
     status: str = Observation.Status.FINAL
+    derived: bool = False
+    members: int = 0
 
 
 def series_history(series: Series, place: Place) -> list[Value]:

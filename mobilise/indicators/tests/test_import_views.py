@@ -218,3 +218,16 @@ def test_warnings_after_a_good_upload_are_grouped_with_their_rows(lead_client, c
     html = lead_client.get(URL).content.decode()
     assert "co2.csv, rows 3–7, column “geocode”: K04000001" in html
     assert html.count("K04000001") == 1 and "(5 rows)" in html
+
+
+def test_the_upload_form_says_whether_the_values_can_be_added_up(lead_client, camden):
+    page = lead_client.get(URL).content.decode()
+    assert "Can the values be added up across places?" in page
+    # Worked out from the unit: kt CO2 is a total.
+    assert post(lead_client, GOOD).status_code == 302
+    assert Indicator.objects.get(code="co2").additive is True
+    # The person uploading says otherwise.
+    assert post(lead_client, GOOD, additive="no").status_code == 302
+    assert Indicator.objects.get(code="co2").additive is False
+    assert post(lead_client, GOOD, additive="yes").status_code == 302
+    assert Indicator.objects.get(code="co2").additive is True

@@ -62,6 +62,21 @@ class Command(BaseCommand):
             help="Create indicators that a tidy CSV names but no metadata describes "
             "(their code becomes their title).",
         )
+        additive = parser.add_mutually_exclusive_group()
+        additive.add_argument(
+            "--additive",
+            action="store_true",
+            default=None,
+            help="The indicators in the data are counts or totals (people, tonnes, £) that can "
+            "be added up: ITL areas and combined authorities then show the sum of their local "
+            "authorities' figures, marked as derived. Default: worked out from the unit.",
+        )
+        additive.add_argument(
+            "--not-additive",
+            action="store_false",
+            dest="additive",
+            help="The indicators in the data must never be added up across places.",
+        )
         parser.add_argument(
             "--max-problems", type=int, default=200, help="Problems to print (default 200)."
         )
@@ -76,6 +91,7 @@ class Command(BaseCommand):
             unresolved_names="warning" if options["skip_unresolved_names"] else "error",
             create_indicators=options["create_indicators"],
             replace=options["replace"],
+            additive=options["additive"],
         )
         lines = report.lines(max_problems=options["max_problems"])
         if not report.ok:
