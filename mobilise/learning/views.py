@@ -1,6 +1,5 @@
 """Pages for pilots: the list, registering, the pilot's page and changing it."""
 
-import csv
 import math
 from typing import Any
 
