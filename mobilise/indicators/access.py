@@ -10,12 +10,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from mobilise.accounts.selectors import user_is_platform_admin
+from mobilise.accounts.models import Membership, Role
+from mobilise.accounts.selectors import user_has_role, user_is_platform_admin
 from mobilise.missions.access import access_outcome_for_edit, can_edit_mission
 from mobilise.missions.models import Mission, Outcome
 from mobilise.places.models import Place
 
+from .importing.scope import ImportScope
 from .models import Indicator, IndicatorLink
 
 
@@ -91,3 +94,70 @@ def access_link_for_edit(user: Any, slug: str, outcome_slug: str, link_id: int) 
         raise Http404 from exc
     link.outcome = outcome
     return link
+
+
+# --- Importing data --------------------------------------------------------------------------------
+#
+# The rule. Platform data managers (staff, superusers and platform admins) import shared national
+# data for any place. A mission lead imports figures only for the places their organisations are
+# responsible for: each organisation's home place and, where that place is a local authority, the
+# places within it (a county's districts). An organisation based in the UK, a nation or a region
+# (the National Mission Board) is responsible for that place's own figures, not for those of every
+# council inside it: each council's figures are its own, or the shared national data. The rule is
+# enforced by the import itself (``ImportOptions.scope``), and every import is recorded.
+
+
+def can_import(user: Any) -> bool:
+    """Who may use the upload page: mission leads and data managers (what each may import for
+    is ``import_scope``)."""
+    return user_has_role(user, Role.MISSION_LEAD) or is_data_manager(user)
+
+
+def is_data_manager(user: Any) -> bool:
+    """Platform staff, superusers and platform admins: they load shared national data."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_staff or user.is_superuser or user_is_platform_admin(user))
+
+
+def _within(place: Place) -> set[int]:
+    """A place and every place below it in the place tree."""
+    ids, level = {place.pk}, [place.pk]
+    for _depth in range(4):
+        level = list(Place.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        if not level:
+            break
+        ids.update(level)
+    return ids
+
+
+def import_scope(user: Any) -> ImportScope | None:
+    """The places ``user`` may import figures for; None for any place (a data manager)."""
+    if is_data_manager(user):
+        return None
+    ids: set[int] = set()
+    parts: list[str] = []
+    organisation = None
+    if user is not None and user.is_authenticated and user_has_role(user, Role.MISSION_LEAD):
+        memberships = (
+            Membership.objects.filter(user=user, organisation__home_place__isnull=False)
+            .select_related("organisation__home_place")
+            .defer("organisation__home_place__boundary")
+            .order_by("organisation__name")
+        )
+        for membership in memberships:
+            place = membership.organisation.home_place
+            organisation = organisation or membership.organisation
+            if place.kind in Place.LOCAL_AUTHORITY_KINDS:
+                ids |= _within(place)
+                part = _("%(place)s and places within it") % {"place": place.display_name}
+            else:
+                ids.add(place.pk)
+                part = place.display_name
+            if part not in parts:
+                parts.append(part)
+    if not parts:
+        description = _("the places your organisation is based in, and yours has none set")
+    else:
+        description = _(" or ").join(parts)
+    return ImportScope(frozenset(ids), description, organisation)

@@ -238,3 +238,75 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
+
+
+class ImportRecord(models.Model):
+    """One import of indicator data, kept as history: who, when, which files, what changed.
+
+    Written in the import's own transaction when it succeeds, and after it (the transaction
+    having been rolled back) when it was refused, so refusals are on the record too. Dry runs
+    (checks) are not imports and are not recorded.
+    """
+
+    class Via(models.TextChoices):
+        SITE = "site", _("Upload on the site")
+        COMMAND = "command", _("Command line")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    via = models.CharField(_("how"), max_length=10, choices=Via.choices, default=Via.COMMAND)
+    files = models.CharField(_("files"), max_length=1000, blank=True)
+    replace = models.BooleanField(_("replaced the indicators' data"), default=False)
+    ok = models.BooleanField(_("imported"), default=True)
+    errors = models.PositiveIntegerField(_("problems"), default=0)
+    created = models.PositiveIntegerField(_("values created"), default=0)
+    updated = models.PositiveIntegerField(_("values updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    removed = models.PositiveIntegerField(_("values removed"), default=0)
+    indicators = models.ManyToManyField(
+        Indicator, through="ImportRecordIndicator", related_name="import_records", blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.files}"
+
+
+class ImportRecordIndicator(models.Model):
+    """What one import did to one indicator."""
+
+    record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="lines")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="import_lines")
+    created = models.PositiveIntegerField(_("values created"), default=0)
+    updated = models.PositiveIntegerField(_("values updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    removed = models.PositiveIntegerField(_("values removed"), default=0)
+
+    class Meta:
+        verbose_name = _("import of an indicator")
+        verbose_name_plural = _("imports of indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "indicator"], name="importline_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.indicator_id}"

@@ -186,6 +186,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             has_map=has_map,
             percentage=selectors.is_percentage(indicator, series),
             place_count=len(place_data),
+            imports=selectors.import_history(indicator) if access.can_import(request.user) else [],
+            last_imported=selectors.last_imported(indicator),
         ),
     )
 

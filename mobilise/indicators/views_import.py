@@ -17,9 +17,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from mobilise.accounts.models import Role
-from mobilise.accounts.selectors import user_has_role, user_is_platform_admin
-
+from .access import can_import, import_scope
 from .forms_import import ImportForm, max_upload_bytes
 from .importing import ImportReport, import_upload
 from .models import Indicator
@@ -29,11 +27,6 @@ PROBLEMS_SHOWN = 500
 SUMMARY_ITEMS = 10
 # Uncompressed data is allowed to be this many times the upload limit (a .csv.gz compresses ~10×).
 GZIP_FACTOR = 12
-
-
-def can_import(user: Any) -> bool:
-    """Mission leads and platform admins load data (superusers hold every role)."""
-    return user_has_role(user, Role.MISSION_LEAD) or user_is_platform_admin(user)
 
 
 def _indicator_links(codes: list[str]) -> dict[str, str]:
@@ -136,6 +129,8 @@ def upload(request: HttpRequest) -> HttpResponse:
                 replace=data["replace"],
                 additive=data["additive"],
                 max_bytes=max_upload_bytes() * GZIP_FACTOR,
+                scope=import_scope(request.user),
+                user=request.user,
             )
             if report.ok:
                 request.session[SESSION_KEY] = report.to_dict()

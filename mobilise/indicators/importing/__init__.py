@@ -36,11 +36,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from mobilise.indicators.models import ImportRecord
+
 from .meta import IndicatorMeta, MetaError, tidy_meta
 from .pipeline import Importer, ImportOptions, run_import
 from .places import SHIPPED_DIR, PlaceResolver
 from .readers import AUTO, FORMATS, OPENSDG, TIDY, Source, SourceError, discover
 from .report import ImportReport, IndicatorResult, Kind, Problem, Severity
+from .scope import ImportScope
 
 __all__ = [
     "AUTO",
@@ -51,6 +54,7 @@ __all__ = [
     "TIDY",
     "ImportOptions",
     "ImportReport",
+    "ImportScope",
     "IndicatorMeta",
     "IndicatorResult",
     "Kind",
@@ -123,10 +127,13 @@ def import_upload(
     max_bytes: int | None = None,
     replace: bool = False,
     additive: bool | None = None,
+    scope: ImportScope | None = None,
+    user: Any = None,
 ) -> ImportReport:
     """Import an uploaded file (a binary file object, CSV or gzip). ``meta_text`` is the content
     of its metadata file; ``code`` names the indicator of an Open SDG file whose name and
-    metadata do not."""
+    metadata do not. ``scope`` limits the places it may write (see ``scope``; None: any);
+    ``user`` is recorded in the import history."""
     from .meta import sdg_code
     from .readers import SDG_FILE
 
@@ -139,6 +146,7 @@ def import_upload(
         code=sdg_code(code) if code else (match["code"] if match else None),
     )
     options = _options(dry_run=dry_run, max_bytes=max_bytes, replace=replace, additive=additive)
+    options.scope, options.user, options.via = scope, user, ImportRecord.Via.SITE
     return run_import(lambda importer: importer.read_source(source), options=options)
 
 

@@ -37,11 +37,20 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
+from django.conf import settings
+from django.db import connection as default_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from mobilise.indicators.models import Indicator, Series
+from mobilise.indicators.models import (
+    ImportRecord,
+    ImportRecordIndicator,
+    Indicator,
+    Observation,
+    Series,
+)
 from mobilise.indicators.signals import observations_changed
 from mobilise.indicators.units import additive_unit
 
@@ -63,8 +72,9 @@ from .readers import (
     duplicate_columns,
     open_text,
 )
-from .report import ImportReport, Kind
+from .report import ImportReport, Kind, Problem, Severity
 from .rows import PERIOD_BITS, PLACE_BITS, StageRow
+from .scope import ImportScope
 from .writer import SeriesCounts, Stage
 
 BATCH = 20_000
@@ -90,6 +100,16 @@ class ImportOptions:
     # Every indicator in the data can (True) or cannot (False) be added up across places; None
     # leaves it to the metadata and the unit (``IndicatorMeta.additive``).
     additive: bool | None = None
+    # Where the person importing may write (see ``scope``); None: anywhere.
+    scope: ImportScope | None = None
+    # For the import history (``ImportRecord``): who imported, and how.
+    user: Any = None
+    via: str = ImportRecord.Via.COMMAND
+    record: bool = True
+
+
+# Rows of one place outside the scope whose numbers are kept for the message (the rest are counted).
+OUTSIDE_ROWS_KEPT = 2000
 
 
 class _IndicatorState:
@@ -155,10 +175,22 @@ class Importer:
         self._periods: dict[int, dict[Any, tuple[Period, int] | str]] = {4: {}, 9: {}}
         self._clock = time.perf_counter()
         self._period_index: dict[str, int] = {}
+        # Rows for places outside ``options.scope``: (file_no, place_id) → [count, row numbers].
+        self._outside: dict[tuple[int, int], list] = {}
 
     # --- shared helpers -------------------------------------------------------------------------
 
     def _flush(self) -> None:
+        scope = self.options.scope
+        if scope is not None:
+            allowed = scope.place_ids
+            outside = self._outside
+            for row in self.batch:
+                if row[3] not in allowed:
+                    seen = outside.setdefault((row[0], row[3]), [0, []])
+                    seen[0] += 1
+                    if len(seen[1]) < OUTSIDE_ROWS_KEPT:
+                        seen[1].append(row[1])
         self.stage.add(self.batch)
         # Each row's packed (series, place, period) key, 8 bytes a row: enough to tell in memory
         # whether there are any duplicates at all (see ``_may_have_duplicates``).
@@ -384,6 +416,7 @@ class Importer:
         self._flush()
         self._lap("read and stage")
         report = self.report
+        self._check_scope()
         self._decide_series()
         deduplicated = self._may_have_duplicates() and self._check_duplicates()
         self._lap("check keys")
@@ -452,7 +485,10 @@ class Importer:
         if self.options.replace:
             report.replace = True
             for code, series_ids in all_series.items():
-                removed = self.stage.remove_missing(series_ids)
+                removed = self.stage.remove_missing(
+                    series_ids,
+                    place_ids=self.options.scope.place_ids if self.options.scope else None,
+                )
                 report.indicator(code).observations_removed += removed
                 report.removed += removed
             self._lap("remove")
@@ -486,6 +522,43 @@ class Importer:
         if changed:
             Indicator.objects.filter(pk__in=changed).update(updated_at=timezone.now())
             observations_changed.send(sender=Indicator, indicator_ids=changed)
+
+    def _check_scope(self) -> None:
+        """Refuse rows for places the person may not import figures for: one error per file and
+        place, with its rows ("3 rows are for Islington (rows 4–6)")."""
+        scope = self.options.scope
+        if scope is None or not self._outside:
+            return
+        for (file_no, place_id), (count, rows) in sorted(
+            self._outside.items(), key=lambda item: (item[0][0], min(item[1][1] or [0]))
+        ):
+            place = self.resolver.place(place_id)
+            where = Problem(
+                Kind.NOT_YOUR_PLACE, Severity.ERROR, "", count=count, ranges=[], rows=[]
+            )
+            for row in sorted(rows):
+                where.add_row(row)
+            name = f"{place.name} ({place.code})"
+            message = ngettext(
+                "You can import figures only for %(allowed)s; %(count)s row is for "
+                "%(place)s (%(rows)s).",
+                "You can import figures only for %(allowed)s; %(count)s rows are for "
+                "%(place)s (%(rows)s).",
+                count,
+            ) % {
+                "allowed": scope.description,
+                "count": count,
+                "place": place.name,
+                "rows": where.rows_text(),
+            }
+            self.report.error_on_rows(
+                Kind.NOT_YOUR_PLACE,
+                message,
+                sorted(rows),
+                count=count,
+                file=self.files[file_no] if file_no < len(self.files) else "",
+                value=name,
+            )
 
     def _decide_series(self) -> None:
         by_code: dict[str, list[_SeriesState]] = {}
@@ -619,6 +692,29 @@ class Importer:
             units = [s.unit for s in self.series if s.code == state.code and s.key == "" and s.unit]
             if units:
                 values["unit"] = units[0][:100]
+        if existing is not None and self._shared(existing):
+            # The description of an indicator with figures for places beyond the scope is shared
+            # by those places: only data managers change it. A lead's data may add breakdowns.
+            kept = [
+                name
+                for name, value in values.items()
+                if name != "dimensions"
+                and getattr(existing, name) != value
+                and (
+                    getattr(meta, name, None) is not None
+                    or (name == "additive" and self.options.additive is not None)
+                )
+            ]
+            if kept:
+                self.report.warning(
+                    Kind.META_KEPT,
+                    _(
+                        "The description of %(code)s was not changed (%(fields)s): only "
+                        "platform data managers change an existing indicator's description."
+                    )
+                    % {"code": state.code, "fields": ", ".join(kept)},
+                )
+            values = {"dimensions": values["dimensions"]}
         if existing is None:
             values.setdefault("title", state.code)
             if "additive" not in values:  # the unit came from the rows, not the metadata
@@ -631,6 +727,17 @@ class Importer:
                 setattr(existing, name, values[name])
             existing.save(update_fields=[*changed, "updated_at"])
         return existing, False
+
+    def _shared(self, indicator: Indicator) -> bool:
+        """Whether the indicator has stored figures for places outside the scope."""
+        scope = self.options.scope
+        if scope is None:
+            return False
+        return (
+            Observation.objects.filter(series__indicator=indicator)
+            .exclude(place_id__in=scope.place_ids)
+            .exists()
+        )
 
 
 def _key(pairs: tuple[tuple[str, str], ...]) -> str:
@@ -674,6 +781,7 @@ def run_import(
     started = time.perf_counter()
     resolver = resolver or PlaceResolver.from_database()
     with transaction.atomic():
+        set_import_timeouts()
         importer = Importer(options, report, resolver)
         try:
             read(importer)
@@ -681,10 +789,78 @@ def run_import(
             importer.stage.close()
         finally:
             importer.stage.release()
+        report.indicator_codes = list(importer.indicators)
         if report.ok and not options.dry_run:
             report.written = True
+            _record(report, options)
         else:
             # Nothing stays: not the indicators, not the series.
             transaction.set_rollback(True)
+    if not report.ok and not options.dry_run:
+        # A refused import is on the record too, outside the transaction that was rolled back.
+        with transaction.atomic():
+            _record(report, options)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def import_timeouts() -> dict[str, str]:
+    """PostgreSQL settings for an import's transaction, from ``settings.INDICATOR_IMPORT_TIMEOUTS``
+    over these defaults. An import whose client died (a killed command, a dropped upload) must not
+    keep its locks: ``idle_in_transaction_session_timeout`` ends its session once it has waited
+    that long between statements, ``statement_timeout`` bounds one statement, and
+    ``lock_timeout`` stops the import itself queueing behind other sessions' locks (while it
+    queued, pages would queue behind it)."""
+    values = {
+        "lock_timeout": "10s",
+        "idle_in_transaction_session_timeout": "60s",
+        "statement_timeout": "15min",
+    }
+    values.update(getattr(settings, "INDICATOR_IMPORT_TIMEOUTS", {}) or {})
+    return values
+
+
+def set_import_timeouts(connection: Any = None) -> None:
+    """``SET LOCAL`` the import timeouts at the start of the import's transaction (PostgreSQL;
+    SQLite has a single writer and no such settings). They end with the transaction."""
+    connection = connection or default_connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name, value in import_timeouts().items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
+
+
+def _record(report: ImportReport, options: ImportOptions) -> None:
+    """Add the import to the history (``ImportRecord``)."""
+    if not options.record:
+        return
+    user = options.user if getattr(options.user, "is_authenticated", False) else None
+    record = ImportRecord.objects.create(
+        user=user,
+        organisation=options.scope.organisation if options.scope else None,
+        via=options.via,
+        files=", ".join(report.sources)[:1000],
+        replace=options.replace,
+        ok=report.ok,
+        errors=report.error_count,
+        created=report.created if report.ok else 0,
+        updated=report.updated if report.ok else 0,
+        unchanged=report.unchanged if report.ok else 0,
+        removed=report.removed if report.ok else 0,
+    )
+    indicators = Indicator.objects.filter(code__in=report.indicator_codes).only("pk", "code")
+    lines = []
+    for indicator in indicators:
+        result = report.indicators.get(indicator.code) if report.ok else None
+        lines.append(
+            ImportRecordIndicator(
+                record=record,
+                indicator=indicator,
+                created=result.observations_created if result else 0,
+                updated=result.observations_updated if result else 0,
+                unchanged=result.observations_unchanged if result else 0,
+                removed=result.observations_removed if result else 0,
+            )
+        )
+    ImportRecordIndicator.objects.bulk_create(lines)

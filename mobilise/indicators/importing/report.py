@@ -52,6 +52,9 @@ class Kind(StrEnum):
     UNKNOWN_INDICATOR = "unknown_indicator"
     BAD_STATUS = "bad_status"
     INCONSISTENT_UNIT = "inconsistent_unit"
+    # Who may import what (``ImportOptions.scope``)
+    NOT_YOUR_PLACE = "not_your_place"  # rows for a place the person may not import figures for
+    META_KEPT = "meta_kept"  # an existing indicator's description, which only data managers change
 
 
 @dataclass
@@ -175,6 +178,12 @@ def group_label(kind: Kind, number: int) -> str:
         text = ngettext(
             "%(num)s kind of row without a place", "%(num)s kinds of row without a place", number
         )
+    elif kind == Kind.NOT_YOUR_PLACE:
+        text = ngettext(
+            "%(num)s place you cannot import figures for",
+            "%(num)s places you cannot import figures for",
+            number,
+        )
     else:
         text = ngettext("%(num)s problem of this kind", "%(num)s problems of this kind", number)
     return text % {"num": number}
@@ -247,6 +256,8 @@ class ImportReport:
     unchanged: int = 0
     removed: int = 0  # replace mode only
     replace: bool = False
+    # Every indicator the data names, written or not (the import history links them).
+    indicator_codes: list[str] = field(default_factory=list)
     indicators: dict[str, IndicatorResult] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     error_count: int = 0
@@ -316,6 +327,29 @@ class ImportReport:
             self._listed_errors += 1
         else:
             self._unlisted_errors += 1
+
+    def error_on_rows(
+        self,
+        kind: Kind,
+        message: str,
+        rows: list[int],
+        *,
+        count: int,
+        file: str = "",
+        value: Any = "",
+    ) -> None:
+        """One error that covers ``count`` rows (``rows``: those known, in order)."""
+        self.error_count += count
+        self.counts_by_kind[kind] += count
+        short = _short(value)
+        problem = Problem(
+            kind, Severity.ERROR, message, file, rows[0] if rows else None, "", short, count
+        )
+        for row in rows:
+            problem.add_row(row)
+        self.problems.append(problem)
+        self._seen[(Severity.ERROR, kind, file, "", short, message)] = problem
+        self._listed_errors += count
 
     def count_unlisted_errors(self, kind: Kind, count: int) -> None:
         """Errors counted in the totals but not listed one by one."""

@@ -268,13 +268,22 @@ class Stage:
             self._execute(f"ANALYZE {self.table}")
             self._execute(f"ANALYZE {self.map_table}")
 
-    def remove_missing(self, series_ids: Sequence[int]) -> int:
+    def remove_missing(
+        self, series_ids: Sequence[int], *, place_ids: Iterable[int] | None = None
+    ) -> int:
         """Replace mode: delete the stored observations of these series that the stage does not
-        hold (the file no longer has them). Returns how many were deleted."""
+        hold (the file no longer has them), only in ``place_ids`` when given (the places the
+        person importing may write). Returns how many were deleted."""
         if not series_ids:
             return 0
         obs = Observation._meta.db_table
         ids = ", ".join(str(int(i)) for i in series_ids)
+        where = f"series_id IN ({ids})"
+        if place_ids is not None:
+            places = ", ".join(str(int(i)) for i in sorted(place_ids))
+            if not places:
+                return 0
+            where += f" AND place_id IN ({places})"
         staged = (
             f"SELECT o.id FROM {self.table} s JOIN {self.map_table} m ON m.sidx = s.sidx "
             f"JOIN {obs} o ON o.series_id = m.series_id AND o.place_id = s.place_id "
@@ -283,7 +292,7 @@ class Stage:
         if self.vendor == "postgresql":
             # An anti-join; NOT IN over millions of ids would not fit work_mem as a hash.
             sql = (
-                f"DELETE FROM {obs} WHERE series_id IN ({ids}) AND NOT EXISTS "
+                f"DELETE FROM {obs} WHERE {where} AND NOT EXISTS "
                 f"(SELECT 1 FROM {self.table} s JOIN {self.map_table} m ON m.sidx = s.sidx "
                 f"WHERE m.series_id = {obs}.series_id AND s.place_id = {obs}.place_id "
                 f"AND s.period = {obs}.period)"
@@ -291,7 +300,7 @@ class Stage:
         else:
             # SQLite builds a temporary index of the ids that stay, found through the
             # observations' unique index (the stage itself has no index).
-            sql = f"DELETE FROM {obs} WHERE series_id IN ({ids}) AND id NOT IN ({staged})"
+            sql = f"DELETE FROM {obs} WHERE {where} AND id NOT IN ({staged})"
         with self.connection.cursor() as cursor:
             cursor.execute(sql)
             return max(cursor.rowcount, 0)

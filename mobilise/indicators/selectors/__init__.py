@@ -86,6 +86,7 @@ from .display import (
     is_percentage,
     status_label,
 )
+from .imports import IMPORTS_SHOWN, import_history, last_imported
 from .maps import (
     CHOROPLETH_MEMO_SIZE,
     LEVELS,
@@ -143,6 +144,9 @@ from .values import (
 )
 
 __all__ = [
+    "IMPORTS_SHOWN",
+    "import_history",
+    "last_imported",
     "CACHE_SECONDS",
     "CHOROPLETH_MEMO_SIZE",
     "COMPARABLE_KINDS",

@@ -5,11 +5,11 @@ import pytest
 from django.urls import path
 
 from mobilise import urls as root_urls
-from mobilise.accounts.models import Role
-from mobilise.accounts.tests.factories import PASSWORD, UserFactory
+from mobilise.accounts.tests.factories import PASSWORD, OrganisationFactory, mission_lead
 from mobilise.core.testing.browser import assert_accessible
 from mobilise.indicators import views_import
 from mobilise.indicators.models import Observation
+from mobilise.places.models import Place
 from mobilise.places.tests.factories import PlaceFactory
 
 urlpatterns = [
@@ -39,7 +39,8 @@ def files(tmp_path, live_settings):
 
 
 def sign_in_and_open(page, live_server):
-    lead = UserFactory(roles=[Role.MISSION_LEAD])
+    camden = Place.objects.get(code="E09000007")
+    lead = mission_lead(OrganisationFactory(home_place=camden))
     page.goto(live_server.url + "/account/login/")
     page.get_by_label("Email address").fill(lead.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -8,7 +8,7 @@ from django.urls import path
 
 from mobilise import urls as root_urls
 from mobilise.accounts.models import Role
-from mobilise.accounts.tests.factories import UserFactory
+from mobilise.accounts.tests.factories import OrganisationFactory, UserFactory, mission_lead
 from mobilise.indicators import views_import
 from mobilise.indicators.models import Indicator, Observation
 from mobilise.places.tests.factories import PlaceFactory
@@ -32,8 +32,9 @@ def camden():
 
 
 @pytest.fixture
-def lead_client(client):
-    client.force_login(UserFactory(roles=[Role.MISSION_LEAD]))
+def lead_client(client, camden):
+    """A lead of Camden's council: they may import Camden's figures."""
+    client.force_login(mission_lead(OrganisationFactory(name="Camden Council", home_place=camden)))
     return client
 
 
