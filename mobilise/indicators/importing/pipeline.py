@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db import connection as default_connection
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -780,28 +780,58 @@ def run_import(
     report = ImportReport(dry_run=options.dry_run)
     started = time.perf_counter()
     resolver = resolver or PlaceResolver.from_database()
-    with transaction.atomic():
-        set_import_timeouts()
-        importer = Importer(options, report, resolver)
-        try:
-            read(importer)
-            importer.finish()
-            importer.stage.close()
-        finally:
-            importer.stage.release()
-        report.indicator_codes = list(importer.indicators)
-        if report.ok and not options.dry_run:
-            report.written = True
-            _record(report, options)
-        else:
-            # Nothing stays: not the indicators, not the series.
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            set_import_timeouts()
+            importer = Importer(options, report, resolver)
+            try:
+                read(importer)
+                importer.finish()
+                importer.stage.close()
+            finally:
+                importer.stage.release()
+            report.indicator_codes = list(importer.indicators)
+            if report.ok and not options.dry_run:
+                report.written = True
+                _record(report, options)
+            else:
+                # Nothing stays: not the indicators, not the series.
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        if _sqlstate(exc) not in TIMEOUT_STATES:
+            raise
+        # The transaction is rolled back: nothing was written.
+        report.written = False
+        report.error(
+            Kind.BUSY,
+            _(
+                "The import waited too long for the database (another import or a long task "
+                "was changing the same data) and was stopped. Nothing was saved: try again in a "
+                "few minutes."
+            ),
+        )
     if not report.ok and not options.dry_run:
         # A refused import is on the record too, outside the transaction that was rolled back.
-        with transaction.atomic():
-            _record(report, options)
+        try:
+            with transaction.atomic():
+                _record(report, options)
+        except DatabaseError:
+            # The session was ended (idle_in_transaction_session_timeout): nothing to record
+            # with. The import is refused all the same and nothing was written.
+            if report.counts_by_kind[Kind.BUSY] == 0:
+                raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+# lock_not_available (lock_timeout), query_canceled (statement_timeout), and the session ended by
+# idle_in_transaction_session_timeout.
+TIMEOUT_STATES = frozenset({"55P03", "57014", "25P03"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    cause = exc.__cause__ or exc.__context__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
 
 
 def import_timeouts() -> dict[str, str]:

@@ -35,6 +35,7 @@ class Severity(StrEnum):
 class Kind(StrEnum):
     # The file as a whole
     BAD_FILE = "bad_file"  # missing, unreadable, not CSV, too large
+    BUSY = "busy"  # the database's import timeouts ended the import (PostgreSQL)
     UNKNOWN_FORMAT = "unknown_format"
     BAD_META = "bad_meta"
     MISSING_COLUMN = "missing_column"
