@@ -105,7 +105,9 @@ def _error_summary(report: ImportReport, groups: list[dict[str, Any]]) -> dict[s
 def upload(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
+    scope = import_scope(request.user)
     context: dict[str, Any] = {
+        "import_places": scope.description if scope else "",
         "max_bytes": max_upload_bytes(),
         "result": None,
         "links": {},
@@ -129,7 +131,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 replace=data["replace"],
                 additive=data["additive"],
                 max_bytes=max_upload_bytes() * GZIP_FACTOR,
-                scope=import_scope(request.user),
+                scope=scope,
                 user=request.user,
             )
             if report.ok:

@@ -100,6 +100,8 @@ def test_rows_for_other_places_refuse_the_whole_file_grouped_by_place(client, wo
 
 def test_camdens_lead_can_import_camden(client, world):
     client.force_login(world["camden_lead"])
+    html = client.get(URL).content.decode()
+    assert "You can import figures for Camden and places within it." in html
     response = upload(client, HEADER + b"co2-total,E09000007,2019,95\n")
     assert response.status_code == 302
     assert value("E09000007") == 95
