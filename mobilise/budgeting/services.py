@@ -606,13 +606,12 @@ PERSONAL_VOTER_KEYS = ("user:", "code:")
 ANONYMOUS_VOTER_KEY = "anon:"
 
 
-def _linked_ballots(round_: BudgetRound) -> Any:
-    personal = Q()
+def linked_ballots() -> Any:
+    """Ballots that still say who cast them, in any round."""
+    personal = Q(user__isnull=False) | Q(voter_code__isnull=False)
     for prefix in PERSONAL_VOTER_KEYS:
         personal |= Q(voter_key__startswith=prefix)
-    return Ballot.objects.filter(
-        Q(round=round_) & (personal | Q(user__isnull=False) | Q(voter_code__isnull=False))
-    )
+    return Ballot.objects.filter(personal)
 
 
 def _day(moment: Any) -> Any:
@@ -635,7 +634,7 @@ def ballots_anonymise(*, round_: BudgetRound) -> int:
     if round_.phase not in (Phase.RESULTS, Phase.DELIVERY):
         raise ValidationError(_("Ballots are anonymised once voting has closed."))
     with transaction.atomic():
-        ballots = list(_linked_ballots(round_).select_for_update())
+        ballots = list(linked_ballots().filter(round=round_).select_for_update())
         for ballot in ballots:
             ballot.voter_key = ANONYMOUS_VOTER_KEY + secrets.token_hex(16)
             ballot.user = None
