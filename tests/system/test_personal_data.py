@@ -342,3 +342,14 @@ def test_deleting_needs_the_person_s_own_email_address(client):
     response = client.post(reverse("accounts:account_delete"), {"email": ""})
     assert "Enter your email address to confirm" in response.content.decode()
     assert User.objects.filter(pk=person.pk).exists()
+
+
+def test_the_privacy_notice_describes_both_rights_as_the_code_does(client):
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert f'href="{reverse("accounts:your_data")}"' in page
+    assert f'href="{reverse("accounts:account_delete")}"' in page
+    # What the download holds and what erasure keeps are the words the code uses.
+    assert "ZIP file of spreadsheets (CSV) and JSON" in page
+    assert f"“{FORMER_PARTICIPANT}”" in page
+    assert "only admin of an organisation" in page
+    assert "&lt;a" not in page  # the links are links, not escaped text
