@@ -247,12 +247,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 def your_data(request: HttpRequest) -> HttpResponse:
     """Ask for a download of everything held about you (POST), or see how it is doing (GET)."""
     if request.method == "POST":
-        export = services.data_export_request(user=request.user)
-        if export.status == DataExport.Status.PENDING:
-            messages.success(
-                request,
-                _("Your data is being prepared. Refresh this page in a minute to download it."),
-            )
+        # The page it returns to says the download is being prepared, until a refresh finds it
+        # ready: no JavaScript needed.
+        services.data_export_request(user=request.user)
         return redirect("accounts:your_data")
     return _your_data_page(request)
 
