@@ -56,6 +56,7 @@ step demo
 # The daily and 15-minute cron jobs, once each (the reminders' e-mails go to the log).
 step assurance_reminders >"$tmp/cron.log"
 step budgets advance
+step retention
 # The demo and the jobs queue background work (recalculations, e-mails) as production would: run it.
 step db_worker --batch --no-startup-delay -v 0 >>"$tmp/cron.log"
 echo "  the jobs and the worker sent $(grep -c '^Subject: ' "$tmp/cron.log" || true) e-mails"

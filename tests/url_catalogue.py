@@ -72,6 +72,11 @@ PUBLIC = {
 SIGNED_IN = {
     "accounts:dashboard",
     "accounts:profile_edit",
+    # People's rights over their data: their own download only (no id in the address), and the
+    # page to delete their own account.
+    "accounts:your_data",
+    "accounts:data_export_download",
+    "accounts:account_delete",
     "accounts:organisation_create",
     # Anyone signed in may ask to join (the page explains who can), pledge or offer as a
     # resident, sign up to volunteer, and see their own coalition work.

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - importing connects the signal handlers
+        from . import personal_data, receivers  # noqa: F401 - importing connects the signal handlers
+
+        # The person's own rows, for Download my data and Delete my account (core.personal_data).
+        personal_data.register()

@@ -255,3 +255,27 @@ class MembershipRoleForm(forms.Form):
     role = MembershipRoleField(
         help_text=_("Admins can change the organisation’s details and manage its members"),
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone: the person types their e-mail address to confirm."""
+
+    email = forms.CharField(
+        label=_("Type your email address to confirm"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Enter your email address to confirm")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                _("Enter the email address you sign in with, %(email)s")
+                % {"email": self.user.email}
+            )
+        return email

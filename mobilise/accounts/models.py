@@ -159,3 +159,32 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} ({self.get_role_display()})"
+
+
+class DataExport(BaseModel):
+    """A ZIP of everything held about a person, made in the background when they ask for it.
+
+    The file lives in this row (the database is private), never under the public media path; only
+    its person can download it, from their account page. Asking again replaces it, and it goes
+    with the account.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    content = models.BinaryField(editable=False, default=b"")
+    size = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data download")
+        verbose_name_plural = _("data downloads")
+
+    def __str__(self) -> str:
+        return f"data download {self.pk} ({self.status})"

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation, Role, Sector, User, UserRole
+from .models import DataExport, Membership, Organisation, Role, Sector, User, UserRole
 
 
 def user_has_role(user: User | None, role: str) -> bool:
@@ -97,3 +97,11 @@ def organisation_public_missions(organisation: Organisation) -> QuerySet:
     if public_statuses is None:
         return missions.none()
     return missions.filter(status__in=public_statuses).order_by("title")
+
+
+def user_data_export(user: User, *, with_content: bool = False) -> DataExport | None:
+    """The person's latest data download (its ZIP bytes only when asked for), or None."""
+    qs = DataExport.objects.filter(user=user).order_by("-created_at", "-pk")
+    if not with_content:
+        qs = qs.defer("content")
+    return qs.first()

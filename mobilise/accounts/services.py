@@ -1,13 +1,16 @@
 """Writes about people, their platform roles, and organisations and their members."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mobilise.places.models import Place
 
-from .models import Membership, Organisation, Role, User, UserRole
+from .models import DataExport, Membership, Organisation, Role, User, UserRole
 
 SLUG_MAX_LENGTH = Organisation._meta.get_field("slug").max_length or 80
 # Words used in the organisation URLs themselves (/organisations/new/), never given as a slug.
@@ -190,3 +193,89 @@ def membership_remove(*, membership: Membership) -> None:
                 )
             )
         membership.delete()
+
+
+# --- people's rights: download my data, delete my account ---------------------------------------
+
+# A download still "being prepared" this long after it was asked for has stalled (its worker died):
+# the person may ask again.
+DATA_EXPORT_STALE_AFTER = dt.timedelta(minutes=10)
+
+
+def data_export_request(*, user: User) -> DataExport:
+    """Ask for a ZIP of everything held about ``user``; a worker builds it.
+
+    One download per person: asking again replaces the last one, unless one is being prepared
+    (then that one is returned and nothing new is queued).
+    """
+    from .tasks import build_data_export
+
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        pending = (
+            DataExport.objects.filter(
+                user=user,
+                status=DataExport.Status.PENDING,
+                created_at__gt=timezone.now() - DATA_EXPORT_STALE_AFTER,
+            )
+            .defer("content")
+            .first()
+        )
+        if pending is not None:
+            return pending
+        DataExport.objects.filter(user=user).delete()
+        export = DataExport.objects.create(user=user)
+        export_id = export.pk
+        transaction.on_commit(lambda: build_data_export.enqueue(export_id=export_id))
+    return export
+
+
+def data_export_build(*, export_id: int) -> str:
+    """Fill in a download's ZIP (the worker calls this). Returns its status."""
+    from .personal_data import build_zip
+
+    export = DataExport.objects.filter(pk=export_id).select_related("user").defer("content").first()
+    if export is None:
+        return "gone"  # replaced, or the account was deleted meanwhile
+    try:
+        content = build_zip(export.user)
+    except Exception:
+        DataExport.objects.filter(pk=export_id).update(
+            status=DataExport.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    DataExport.objects.filter(pk=export_id).update(
+        status=DataExport.Status.READY,
+        content=content,
+        size=len(content),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return DataExport.Status.READY
+
+
+class ErasureBlocked(ValidationError):
+    """Raised when deleting an account would leave something without anyone in charge."""
+
+
+def account_erase(*, user: User) -> None:
+    """Delete ``user``'s account and personal data; keep their public contributions, anonymised.
+
+    Nothing is deleted while something blocks it (an organisation they are the last admin of):
+    they are told what to do first. Every app erases its own rows (``core.personal_data``), then
+    the account row goes in the same transaction; the rows that pointed at it and belong to the
+    public record keep their content and show a "Former participant".
+    """
+    from mobilise.core.personal_data import personal_data
+
+    with transaction.atomic():
+        # Lock the organisations they administer, so nobody removes the other admin meanwhile.
+        for organisation in Organisation.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.ADMIN
+        ):
+            _lock(organisation)
+        problems = personal_data.blockers(user)
+        if problems:
+            raise ErasureBlocked(problems)
+        personal_data.erase(user)
+        User.objects.filter(pk=user.pk).delete()

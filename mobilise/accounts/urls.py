@@ -27,4 +27,7 @@ urlpatterns = [
     ),
     path("account/dashboard/", views.dashboard, name="dashboard"),
     path("account/details/", views.profile_edit, name="profile_edit"),
+    path("account/your-data/", views.your_data, name="your_data"),
+    path("account/your-data/download/", views.data_export_download, name="data_export_download"),
+    path("account/delete/", views.account_delete, name="account_delete"),
 ]

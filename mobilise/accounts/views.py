@@ -1,6 +1,7 @@
 """Pages about people and organisations. Thin: access helpers decide who, services do the writing."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,12 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from mobilise.core.forms_govuk import apply_service_errors
+from mobilise.core.personal_data import personal_data
 from mobilise.core.sections import waiting_for_you, your_pages
 from mobilise.core.text import paragraphs
 
 from . import access, selectors, services
-from .forms import MembershipAddForm, MembershipRoleForm, OrganisationForm, ProfileForm
-from .models import Membership, Sector
+from .forms import (
+    AccountDeleteForm,
+    MembershipAddForm,
+    MembershipRoleForm,
+    OrganisationForm,
+    ProfileForm,
+)
+from .models import DataExport, Membership, Sector
 
 ORGANISATIONS_PER_PAGE = 50
 
@@ -199,7 +207,7 @@ def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> Ht
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(
+    response = render(
         request,
         "accounts/dashboard.html",
         {
@@ -209,8 +217,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "waiting": waiting_for_you.collect(user),
             "your_pages": your_pages.collect(user),
             "admin_role": Membership.Role.ADMIN,
+            "data_export": selectors.user_data_export(user),
         },
     )
+    response["Cache-Control"] = "no-store"  # personal details and the data download's state
+    return response
 
 
 @login_required
@@ -229,3 +240,61 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your details have been saved"))
             return redirect("accounts:dashboard")
     return render(request, "accounts/profile_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def your_data(request: HttpRequest) -> HttpResponse:
+    """Ask for a download of everything held about you (POST), or see how it is doing (GET)."""
+    if request.method == "POST":
+        # The page it returns to says the download is being prepared, until a refresh finds it
+        # ready: no JavaScript needed.
+        services.data_export_request(user=request.user)
+        return redirect("accounts:your_data")
+    return _your_data_page(request)
+
+
+def _your_data_page(request: HttpRequest) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/your_data.html",
+        {"data_export": selectors.user_data_export(request.user)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_export_download(request: HttpRequest) -> HttpResponse:
+    # Only the signed-in person's own download: there is no id in the address to try others'.
+    export = selectors.user_data_export(request.user, with_content=True)
+    if export is None or export.status != DataExport.Status.READY:
+        return _your_data_page(request)  # nothing ready yet: the page says where it has got to
+    response = HttpResponse(bytes(export.content), content_type="application/zip")
+    stamp = export.finished_at.strftime("%Y-%m-%d") if export.finished_at else "latest"
+    response["Content-Disposition"] = f'attachment; filename="mobilise-your-data-{stamp}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    blockers = personal_data.blockers(user)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and not blockers and form.is_valid():
+        try:
+            services.account_erase(user=user)
+        except services.ErasureBlocked as error:
+            blockers = error.messages
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data have been deleted"))
+            return redirect("home")
+    return render(
+        request,
+        "accounts/account_delete.html",
+        {"form": form, "blockers": blockers, "page_has_errors": bool(form.errors)},
+    )

@@ -17,3 +17,16 @@ class BudgetingConfig(AppConfig):
 
         mission_sections.register("budgeting", sections.mission_section, order=40)
         mission_evidence.register("budgeting", sections.mission_evidence, order=40)
+
+        # Download my data and Delete my account (accounts) reach this app's rows through here.
+        from mobilise.core.personal_data import PersonalData, personal_data
+
+        from . import personal_data as budgeting_personal_data
+
+        personal_data.register(
+            "budgeting",
+            PersonalData(
+                export=budgeting_personal_data.export, erase=budgeting_personal_data.erase
+            ),
+            order=40,
+        )

@@ -2,7 +2,9 @@
 
 The database holds the rules that must never break, whatever code path writes: one ballot per
 voter and round (``voter_key`` is ``user:<id>``, ``code:<id>`` or, for imported ballots,
-``file:<voter id>``), one choice per project on a ballot, positive points, a reason on every
+``file:<voter id>``; once the count is published, ``services.ballots_anonymise`` replaces the
+first two with random ``anon:`` tokens and drops the rest of what linked a ballot to its voter),
+one choice per project on a ballot, positive points, a reason on every
 rejected idea, a cost on every feasible one, progress between 0 and 100. Services (services.py)
 check the same things first so people see a plain message; the constraints catch races and mistakes.
 """

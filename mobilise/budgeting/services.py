@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -551,7 +552,7 @@ def ballot_cast(*, round_: BudgetRound, voter: Voter, user: Any, choices: dict[i
             [BallotChoice(ballot=ballot, project_id=pk, points=pts) for pk, pts in choices.items()]
         )
         if voter.code_id:
-            VoterCode.objects.filter(pk=voter.code_id, used_by__isnull=True).update(
+            VoterCode.objects.filter(pk=voter.code_id, used_at__isnull=True).update(
                 used_by=user, used_at=timezone.now()
             )
     return ballot
@@ -595,7 +596,64 @@ def result_compute(*, round_: BudgetRound) -> Result:
         DeliveryItem.objects.bulk_create(
             [DeliveryItem(project=p) for p in funded if p.pk not in existing]
         )
+        ballots_anonymise(round_=round_)
     return result
+
+
+# Keys that name a person: a signed-in voter (``user:<id>``) or a voter code (``code:<id>``).
+# ``file:`` keys are the voter ids of a published Pabulib file, already anonymous.
+PERSONAL_VOTER_KEYS = ("user:", "code:")
+ANONYMOUS_VOTER_KEY = "anon:"
+
+
+def linked_ballots() -> Any:
+    """Ballots that still say who cast them, in any round."""
+    personal = Q(user__isnull=False) | Q(voter_code__isnull=False)
+    for prefix in PERSONAL_VOTER_KEYS:
+        personal |= Q(voter_key__startswith=prefix)
+    return Ballot.objects.filter(personal)
+
+
+def _day(moment: Any) -> Any:
+    """Midnight at the start of the moment's day, in the site's time zone."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def ballots_anonymise(*, round_: BudgetRound) -> int:
+    """Cut every link between the round's ballots and the people who cast them, once the count is
+    published (``result_compute`` calls this in the transaction that keeps the result).
+
+    Each ballot keeps its choices (the public record, and the ``.pb`` file) and nothing else about
+    its voter: the voter key becomes a random ``anon:`` token (unique, so the one-ballot-per-voter
+    constraint still holds, and not derived from anything, so it cannot be linked back); the
+    account, the voter code and the postcode district are removed (the results do not use the
+    district); the times keep only the day. The voter codes used forget who used them and keep
+    only the day. Voting has closed, so no ballot can be changed or matched to a voter again.
+    Returns how many ballots were anonymised; running it twice changes nothing more.
+    """
+    if round_.phase not in (Phase.RESULTS, Phase.DELIVERY):
+        raise ValidationError(_("Ballots are anonymised once voting has closed."))
+    with transaction.atomic():
+        ballots = list(linked_ballots().filter(round=round_).select_for_update())
+        for ballot in ballots:
+            ballot.voter_key = ANONYMOUS_VOTER_KEY + secrets.token_hex(16)
+            ballot.user = None
+            ballot.voter_code = None
+            ballot.postcode_district = ""
+            ballot.created_at = _day(ballot.created_at)
+            ballot.updated_at = _day(ballot.updated_at)
+        # bulk_update writes the values as set: auto_now does not move updated_at back to now.
+        Ballot.objects.bulk_update(
+            ballots,
+            ["voter_key", "user", "voter_code", "postcode_district", "created_at", "updated_at"],
+            batch_size=500,
+        )
+        codes = list(VoterCode.objects.filter(round=round_, used_by__isnull=False))
+        for code in codes:
+            code.used_by = None
+            code.used_at = _day(code.used_at or timezone.now())
+        VoterCode.objects.bulk_update(codes, ["used_by", "used_at"], batch_size=500)
+    return len(ballots)
 
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024

@@ -228,7 +228,7 @@ def voter_codes(request: HttpRequest, round_id: int) -> HttpResponse:
             "form": form,
             "codes": codes,
             "issued": round_.voter_codes.count(),
-            "used": round_.voter_codes.filter(used_by__isnull=False).count(),
+            "used": round_.voter_codes.filter(used_at__isnull=False).count(),
         },
     )
 

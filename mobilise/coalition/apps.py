@@ -26,3 +26,16 @@ class CoalitionConfig(AppConfig):
         waiting_for_you.register("coalition-matches", waiting.for_sides, order=21)
         waiting_for_you.register("coalition-attendance", waiting.for_organisers, order=22)
         your_pages.register("coalition", sections.your_pages, order=20)
+
+        # Download my data and Delete my account (accounts) reach this app's rows through here.
+        from mobilise.core.personal_data import PersonalData, personal_data
+
+        from . import personal_data as coalition_personal_data
+
+        personal_data.register(
+            "coalition",
+            PersonalData(
+                export=coalition_personal_data.export, erase=coalition_personal_data.erase
+            ),
+            order=20,
+        )

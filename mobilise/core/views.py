@@ -9,7 +9,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    from .retention import SCHEDULE
+
+    return render(request, "core/privacy.html", {"retention": SCHEDULE})
 
 
 def cookies(request: HttpRequest) -> HttpResponse:

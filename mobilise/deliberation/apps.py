@@ -23,3 +23,16 @@ class DeliberationConfig(AppConfig):
         place_sections.register("deliberation", sections.place_section, order=30)
         mission_evidence.register("deliberation", sections.mission_evidence, order=30)
         waiting_for_you.register("deliberation", waiting.statements_to_moderate, order=30)
+
+        # Download my data and Delete my account (accounts) reach this app's rows through here.
+        from mobilise.core.personal_data import PersonalData, personal_data
+
+        from . import personal_data as deliberation_personal_data
+
+        personal_data.register(
+            "deliberation",
+            PersonalData(
+                export=deliberation_personal_data.export, erase=deliberation_personal_data.erase
+            ),
+            order=30,
+        )

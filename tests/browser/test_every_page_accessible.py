@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NOT_HTML = {
     "core:healthz",
+    "accounts:data_export_download",
     "indicators:boundaries",
     "indicators:data_csv",
     "coalition:pledges_csv",

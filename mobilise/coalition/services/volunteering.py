@@ -306,3 +306,21 @@ def attendance_record(*, session: Session, user: Any, records: Iterable[Attendan
     for sign_up in changed:
         sign_up.save(update_fields=["attended", "hours", "updated_at"])
     return len(changed)
+
+
+def signups_erase(*, person: Any, base_url: str = "") -> int:
+    """Remove every sign-up of ``person`` whose account is being deleted (their own erasure, in
+    its transaction). A confirmed place on a session still to come goes to the earliest person
+    waiting, as a cancellation would; places counted on past sessions are given back so the count
+    matches the sign-ups left. Returns how many sign-ups went."""
+    sign_ups = list(SignUp.objects.filter(person=person).select_related("session"))
+    now = timezone.now()
+    for sign_up in sign_ups:
+        session = _lock_session(sign_up.session)
+        was_confirmed = sign_up.status == SignUp.Status.CONFIRMED
+        SignUp.objects.filter(pk=sign_up.pk).delete()
+        if was_confirmed:
+            Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") - 1)
+            if session.starts_at > now:
+                _promote_waiting(session, 1, base_url=base_url)
+    return len(sign_ups)
