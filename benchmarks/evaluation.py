@@ -1,7 +1,7 @@
 """How fast is the evaluation engine, and how does it compare with pysyncon and statsmodels?
 
     python benchmarks/evaluation.py [--units 300] [--years 17] [--start-year 12] [--jobs 2]
-                                    [--vs-units 20,40,100] [--no-reference]
+                                    [--vs-units 20,40] [--no-reference]
 
 Three parts, in one run, each on a factor-model panel built here (one treated unit with an effect
 from year ``--start-year`` on):
@@ -221,7 +221,7 @@ def main() -> None:
     parser.add_argument(
         "--vs-units",
         type=lambda text: [int(n) for n in text.split(",")],
-        default=[20, 40, 100],
+        default=[20, 40],
         help="panel sizes for the pysyncon comparison, e.g. 20,40,100,300",
     )
     parser.add_argument("--no-reference", action="store_true", help="skip pysyncon/statsmodels")
