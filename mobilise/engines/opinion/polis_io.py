@@ -155,7 +155,7 @@ def _header(
     try:
         line, header = next(it)
     except StopIteration:
-        raise ValueError(f"{rows.path}: the file is empty; expected a header row.") from None
+        raise rows.error(1, "the file is empty; expected a header row.") from None
     names = [h.strip() for h in header]
     index = {name: i for i, name in enumerate(names)}
     missing = [c for c in required if c not in index]

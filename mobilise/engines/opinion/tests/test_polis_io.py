@@ -240,3 +240,13 @@ def test_a_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "votes.csv").write_bytes((_VOTES + "1,x,0,1,1\n2,x,0,\xe9,1\n").encode("latin-1"))
     with pytest.raises(ValueError, match=r"votes.csv, line 3: not UTF-8 text \(character 7"):
         read_polis_export(tmp_path)
+
+
+def test_an_empty_comments_file_is_a_polis_format_error_naming_it(tmp_path: Path) -> None:
+    # Found by the property tests: an empty file raised a plain ValueError.
+    from mobilise.engines.opinion.polis_io import PolisFormatError
+
+    _write(tmp_path, "comments.csv", "")
+    _write(tmp_path, "votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n")
+    with pytest.raises(PolisFormatError, match=r"comments\.csv, line 1: the file is empty"):
+        read_polis_export(tmp_path)
