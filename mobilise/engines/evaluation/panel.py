@@ -8,6 +8,7 @@ row per unit and period and says which file, column and row is wrong when someth
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -160,40 +161,50 @@ def read_panel_csv(
     """
     name = str(path)
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except OSError as exc:
         raise PanelError(f"{name}: cannot open the file ({exc.strerror}).") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        if not header:
-            raise PanelError(f"{name}: the file is empty.")
-        reader.fieldnames = header
-        label_names = [c for c in dict.fromkeys(labels) if c not in {unit, time}]
-        wanted = (
-            list(columns)
-            if columns is not None
-            else [h for h in header if h not in {unit, time, *label_names}]
-        )
-        for column in [unit, time, *wanted, *label_names]:
-            if column not in header:
-                raise PanelError(
-                    f"{name}: no column {column!r} in the header (columns: {', '.join(header)})."
-                )
-        units: list[str] = []
-        times: list[float] = []
-        data: dict[str, list[float]] = {c: [] for c in dict.fromkeys(wanted)}
-        text: dict[str, list[str]] = {c: [] for c in label_names}
-        for line, record in enumerate(reader, start=2):
-            label = (record.get(unit) or "").strip()
-            if not label:
-                raise PanelError(f"{name}, row {line}: column {unit!r} is blank.")
-            units.append(label)
-            times.append(_number(record.get(time), name, time, line, allow_blank=False))
-            for column in data:
-                data[column].append(_number(record.get(column), name, column, line))
-            for column in text:
-                text[column].append((record.get(column) or "").strip())
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise PanelError(
+            f"{name}, line {line}: the file is not UTF-8 text (save it as UTF-8 CSV and try again)."
+        ) from None
+    try:
+        with io.StringIO(content, newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            if not header:
+                raise PanelError(f"{name}: the file is empty.")
+            reader.fieldnames = header
+            label_names = [c for c in dict.fromkeys(labels) if c not in {unit, time}]
+            wanted = (
+                list(columns)
+                if columns is not None
+                else [h for h in header if h not in {unit, time, *label_names}]
+            )
+            for column in [unit, time, *wanted, *label_names]:
+                if column not in header:
+                    raise PanelError(
+                        f"{name}: no column {column!r} in the header (columns: {', '.join(header)})."
+                    )
+            units: list[str] = []
+            times: list[float] = []
+            data: dict[str, list[float]] = {c: [] for c in dict.fromkeys(wanted)}
+            text: dict[str, list[str]] = {c: [] for c in label_names}
+            for line, record in enumerate(reader, start=2):
+                label = (record.get(unit) or "").strip()
+                if not label:
+                    raise PanelError(f"{name}, row {line}: column {unit!r} is blank.")
+                units.append(label)
+                times.append(_number(record.get(time), name, time, line, allow_blank=False))
+                for column in data:
+                    data[column].append(_number(record.get(column), name, column, line))
+                for column in text:
+                    text[column].append((record.get(column) or "").strip())
+    except csv.Error as exc:
+        raise PanelError(f"{name}: not a readable CSV file ({exc}).") from None
     if not units:
         raise PanelError(f"{name}: the file has a header but no rows.")
     return Panel.from_long(units, times, data, source=name, labels=text)

@@ -56,3 +56,11 @@ def test_blank_period_is_named(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PanelError, match="cannot open the file"):
         read_panel_csv(tmp_path / "nope.csv", unit="u", time="t")
+
+
+def test_a_file_that_is_not_utf8_is_a_panel_error_naming_the_line(tmp_path: Path) -> None:
+    # Found by the property tests: a stray byte raised UnicodeDecodeError.
+    path = tmp_path / "panel.csv"
+    path.write_bytes(b"unit,year,outcome\nCamden,2019,1\nH\xe9ringey,2019,2\n")
+    with pytest.raises(PanelError, match=r"panel\.csv, line 3: the file is not UTF-8 text"):
+        read_panel_csv(path, unit="unit", time="year")
