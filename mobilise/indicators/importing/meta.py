@@ -268,15 +268,22 @@ def tidy_meta(data: dict[str, Any]) -> dict[str, IndicatorMeta]:
                 _("“%(code)s” is not a usable indicator code (letters, digits and dashes).")
                 % {"code": code}
             )
+        if entry is not None and not isinstance(entry, dict):
+            raise MetaError(
+                _("%(code)s: the details should be indented “key: value” lines under the code.")
+                % {"code": code}
+            )
         values = {**defaults, **(entry or {})}
         polarity = values.get("polarity")
-        if polarity is not None and polarity not in POLARITIES:
+        if polarity is not None and (not isinstance(polarity, str) or polarity not in POLARITIES):
             raise MetaError(
                 _("%(code)s: polarity must be higher, lower or neutral, not “%(value)s”.")
                 % {"code": code, "value": polarity}
             )
         periodicity = values.get("periodicity")
-        if periodicity is not None and periodicity not in PERIODICITIES:
+        if periodicity is not None and (
+            not isinstance(periodicity, str) or periodicity not in PERIODICITIES
+        ):
             raise MetaError(
                 _("%(code)s: periodicity must be one of %(options)s, not “%(value)s”.")
                 % {"code": code, "options": ", ".join(sorted(PERIODICITIES)), "value": periodicity}
