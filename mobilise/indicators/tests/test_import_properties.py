@@ -171,3 +171,15 @@ def test_metadata_of_the_wrong_shape_is_a_meta_error_naming_the_indicator(text, 
     # These raised TypeError ("'str' object is not a mapping", "unhashable type: 'list'").
     with pytest.raises(MetaError, match=words):
         tidy_meta(parse_front_matter(text))
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_metadata_has_the_wrong_shape_reports_it_and_writes_nothing(world) -> None:
+    data = b"indicator,geocode,period,value\nco2-total,E09000007,2019,10\n"
+    before = snapshot()
+    report = import_upload(
+        io.BytesIO(data), name="co2.csv", meta_text="indicators:\n  co2-total: NaN\n"
+    )
+    assert not report.ok and not report.written
+    assert any("co2-total: the details should be indented" in p.message for p in report.errors)
+    assert snapshot() == before
