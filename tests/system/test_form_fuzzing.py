@@ -42,8 +42,8 @@ TEXT_TYPES = {
     "range",
 }
 REFUSED = {400, 403, 404, 405, 429}
-# Tables that change on any request, refused or not: sessions, the cache and rate-limit counters,
-# queued background tasks.
+# Tables that may change on any request, refused or not (none is in the database today: the
+# list guards a later switch to database sessions, cache or rate-limit counters).
 CHANGING = {"sessions", "django_cache", "ratelimit"}
 
 
