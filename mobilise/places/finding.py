@@ -103,6 +103,10 @@ def _prefer_current(places: list[Place]) -> list[Place]:
     return [p for p in current if _KIND_PREFERENCE.get(p.kind, 2) == best]
 
 
+# Far longer than any place's name with its code ("Camden (E09000007)"); longer text names none.
+LONGEST_PLACE_TEXT = 300
+
+
 def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
     """One place for a name ("Camden", "camden", "London Borough of Camden") or an ONS code
     ("E09000007", "e09000007").
@@ -113,7 +117,8 @@ def find_place(text: str, *, limit: int = 10) -> PlaceMatch:
     """
     typed = " ".join((text or "").split())
     match = PlaceMatch(typed)
-    if not typed:
+    if not typed or len(typed) > LONGEST_PLACE_TEXT:
+        # No name or code is this long; SQLite also refuses a LIKE pattern of 50,000 bytes.
         return match
     # "Camden (E09000007)", as a place box shows a chosen place back: the code decides.
     labelled = _LABELLED.match(typed)

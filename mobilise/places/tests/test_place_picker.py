@@ -108,6 +108,13 @@ def test_a_near_miss_suggests_places_and_nothing_found_says_so(geography):
     assert "There is no place called ‘Narnia’" in form.errors["place"][0]
 
 
+def test_very_long_text_names_no_place_rather_than_failing(geography):
+    # 100,000 characters once made SQLite refuse the search ("LIKE pattern too complex": a 500).
+    form = ManyPlaces({"places": "Camden, " + "x" * 100_000})
+    assert not form.is_valid()
+    assert "There is no place called" in str(form.errors["places"])
+
+
 def test_several_places_by_name_comma_or_line_with_every_problem_at_once(geography):
     form = ManyPlaces({"places": "Camden, Bristol, City of\nE06000060"})
     assert form.is_valid(), form.errors
