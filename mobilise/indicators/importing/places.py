@@ -28,10 +28,11 @@ import gzip
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -543,6 +544,31 @@ def _describe(place: PlaceRow) -> str:
     if place.kind == "combined":
         return _("%(code)s, a combined authority") % {"code": place.code}
     return _("%(code)s, a local authority") % {"code": place.code}
+
+
+class HeldBack:
+    """A file's rows in order, then again the rows held back because their place name fits
+    several places: those come round once the whole file has been read and the resolver has
+    decided (see :meth:`PlaceResolver.decide`). ``replaying`` is true for the second round."""
+
+    def __init__(self, resolver: PlaceResolver, *, on_decide: Any = None) -> None:
+        self.resolver = resolver
+        self.on_decide = on_decide
+        self.rows: list[tuple[int, Any]] = []
+        self.replaying = False
+        resolver.begin_file(deferring=True)
+
+    def hold(self, row_no: int, row: Any) -> None:
+        self.rows.append((row_no, row))
+
+    def every_row(self, rows: Iterable[Any], *, start: int) -> Iterator[tuple[int, Any]]:
+        yield from enumerate(rows, start=start)
+        if self.rows:
+            self.resolver.decide()
+            if self.on_decide is not None:
+                self.on_decide()
+            self.replaying = True
+            yield from self.rows
 
 
 # A name that fits several places, met before the rest of the file was seen: the reader holds

@@ -18,7 +18,7 @@ from mobilise.indicators.models import Observation
 
 from . import meta as meta_module
 from .meta import IndicatorMeta, MetaError
-from .places import Resolved
+from .places import HeldBack, Resolved
 from .readers import Source, normalise_header
 from .report import Kind
 from .rows import PLACE_SHIFT, SERIES_SHIFT, StageRow, parse_number
@@ -177,21 +177,9 @@ def read_opensdg(
     # Rows whose place name fits several places (a council and an ITL area, or one area in
     # several classifications) wait until the whole file has been read; then the file's other
     # names decide (see PlaceResolver.decide).
-    held_back: list[tuple[int, list[str]]] = []
-    importer.resolver.begin_file(deferring=True)
-
-    def every_row() -> Iterator[tuple[int, list[str]]]:
-        yield from enumerate(rows, start=2)
-        if held_back:
-            importer.resolver.decide()
-            place_cache.clear()
-            replay.append(True)
-            yield from held_back
-
-    replay: list[bool] = []  # not empty once the held-back rows come round again
-    for row_no, row in every_row():
-        replaying = bool(replay)
-        if not replaying:
+    held = HeldBack(importer.resolver, on_decide=place_cache.clear)
+    for row_no, row in held.every_row(rows, start=2):
+        if not held.replaying:
             read += 1
         if len(row) < width:
             row = row + [""] * (width - len(row))
@@ -263,7 +251,7 @@ def read_opensdg(
         resolved, column, cell, by_name = where
         if resolved.deferred:
             if ok:
-                held_back.append((row_no, row))
+                held.hold(row_no, row)
             continue
         place_id = resolved.place_id
         if resolved.kind is not None and not importer._place_problem(

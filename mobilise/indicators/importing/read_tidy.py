@@ -18,7 +18,7 @@ from mobilise.indicators.models import Observation
 
 from . import meta as meta_module
 from .meta import IndicatorMeta, MetaError
-from .places import Resolved
+from .places import HeldBack, Resolved
 from .readers import Source, normalise_header
 from .report import Kind
 from .rows import PLACE_SHIFT, SERIES_SHIFT, StageRow, parse_number
@@ -128,20 +128,9 @@ def read_tidy(
     read = blank = 0
     # Rows whose place name fits several places wait until the whole file has been read (see
     # PlaceResolver.decide).
-    held_back: list[tuple[int, Sequence[Any]]] = []
-    resolver.begin_file(deferring=True)
-
-    def every_row() -> Iterator[tuple[int, Sequence[Any]]]:
-        yield from enumerate(rows, start=first_row)
-        if held_back:
-            resolver.decide()
-            replay.append(True)
-            yield from held_back
-
-    replay: list[bool] = []  # not empty once the held-back rows come round again
-    for row_no, row in every_row():
-        replaying = bool(replay)
-        if not replaying:
+    held = HeldBack(resolver)
+    for row_no, row in held.every_row(rows, start=first_row):
+        if not held.replaying:
             read += 1
         if len(row) < width:
             row = list(row) + [""] * (width - len(row))
@@ -282,8 +271,8 @@ def read_tidy(
                 resolved = Resolved(None, Kind.UNKNOWN_PLACE, _("The place code is blank."))
                 column, cell, by_name = h_code, "", False
             if resolved.deferred:
-                if ok and not replaying:
-                    held_back.append((row_no, row))
+                if ok and not held.replaying:
+                    held.hold(row_no, row)
                 continue
             place_id = resolved.place_id
             if resolved.kind is not None and not importer._place_problem(
